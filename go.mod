@@ -1,0 +1,3 @@
+module github.com/meritchain/merit
+
+go 1.26

@@ -1,0 +1,108 @@
+package simd
+
+// Level names the kernel implementation in use. Only the portable Go kernels exist so far.
+func Level() string { return "generic" }
+
+func mustSameLen(a, b int) {
+	if a != b {
+		panic("simd: slices of different length")
+	}
+}
+
+// Dot returns Σ a[i]·b[i], each product and the sum in int64 (wrapping).
+// It panics if len(a) != len(b).
+func Dot(a, b []int32) int64 {
+	mustSameLen(len(a), len(b))
+	var s int64
+	for i, x := range a {
+		s += int64(x) * int64(b[i])
+	}
+	return s
+}
+
+// SqDist returns Σ (a[i]-b[i])², each difference and the sum in int64 (wrapping).
+// It panics if len(a) != len(b).
+func SqDist(a, b []int32) int64 {
+	mustSameLen(len(a), len(b))
+	var s int64
+	for i, x := range a {
+		d := int64(x) - int64(b[i])
+		s += d * d
+	}
+	return s
+}
+
+// DotBatch sets out[r] = Dot(rows[r·dim:(r+1)·dim], q) for every row r.
+// It panics unless len(q) == dim and len(rows) == len(out)·dim.
+func DotBatch(rows []int32, q []int32, out []int64) {
+	dim := len(q)
+	mustSameLen(len(rows), len(out)*dim)
+	for r := range out {
+		out[r] = Dot(rows[r*dim:(r+1)*dim], q)
+	}
+}
+
+// SqDistBatch sets out[r] = SqDist(rows[r·dim:(r+1)·dim], q) for every row r.
+// It panics unless len(q) == dim and len(rows) == len(out)·dim.
+func SqDistBatch(rows []int32, q []int32, out []int64) {
+	dim := len(q)
+	mustSameLen(len(rows), len(out)*dim)
+	for r := range out {
+		out[r] = SqDist(rows[r*dim:(r+1)*dim], q)
+	}
+}
+
+// AddScaledSat sets dst[i] = clamp(dst[i] + s·x[i], -lim, lim), computed exactly in
+// int64 before clamping (the engine's saturating overflow rule for weights). lim must
+// be positive; |s·x[i]| must not exceed 2^62 (true for any int32 s and x[i]).
+// It panics if len(dst) != len(x).
+func AddScaledSat(dst []int32, s int32, x []int32, lim int32) {
+	mustSameLen(len(dst), len(x))
+	l := int64(lim)
+	for i, v := range x {
+		t := int64(dst[i]) + int64(s)*int64(v)
+		if t > l {
+			t = l
+		} else if t < -l {
+			t = -l
+		}
+		dst[i] = int32(t)
+	}
+}
+
+// AddScaled64 sets dst[i] += s·x[i] in int64 (wrapping): exact running sums.
+// It panics if len(dst) != len(x).
+func AddScaled64(dst []int64, s int64, x []int32) {
+	mustSameLen(len(dst), len(x))
+	for i, v := range x {
+		dst[i] += s * int64(v)
+	}
+}
+
+// GatherDot returns Σ w[idx[i]]·val[i] in int64 (wrapping): the dot product of a dense
+// weight vector with a sparse vector. It panics if len(idx) != len(val) or an index is
+// out of range.
+func GatherDot(w []int32, idx []uint32, val []int32) int64 {
+	mustSameLen(len(idx), len(val))
+	var s int64
+	for i, j := range idx {
+		s += int64(w[j]) * int64(val[i])
+	}
+	return s
+}
+
+// ScatterAddScaledSat sets w[idx[i]] = clamp(w[idx[i]] + s·val[i], -lim, lim) for every i,
+// in order. Indices are expected to be distinct (sorted sparse rows).
+func ScatterAddScaledSat(w []int32, idx []uint32, val []int32, s int32, lim int32) {
+	mustSameLen(len(idx), len(val))
+	l := int64(lim)
+	for i, j := range idx {
+		t := int64(w[j]) + int64(s)*int64(val[i])
+		if t > l {
+			t = l
+		} else if t < -l {
+			t = -l
+		}
+		w[j] = int32(t)
+	}
+}
