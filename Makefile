@@ -1,7 +1,9 @@
 # Merit — the two set-up commands on a fresh machine are `make demo` and `make test`.
-GO       ?= go
-BIN      := bin
-FUZZTIME ?= 30s
+SHELL       := bash
+.SHELLFLAGS := -eu -o pipefail -c
+GO          ?= go
+BIN         := bin
+FUZZTIME    ?= 30s
 
 .PHONY: all build demo test fmt-check vet lint bench fuzz clean
 
@@ -14,13 +16,15 @@ build:
 demo: build
 	$(BIN)/merit demo
 
-## test: formatting, vet, and every test (the accuracy-parity table is printed).
+## test: formatting, vet, every test, and the accuracy-parity table.
+## Results are cached by `go test`, so a second run only re-tests what changed.
 test: fmt-check vet
-	$(GO) test -count=1 ./...
-	$(GO) test -count=1 -run 'TestAccuracyParity' -v ./internal/floatref/ | grep -E '^(\s+\S+\.go:[0-9]+: )?\|?|^(---|ok|FAIL|PASS)' 
+	$(GO) test $$($(GO) list ./... | grep -v /internal/floatref)
+	@echo "== accuracy parity: integer engine vs float64 reference (internal/floatref)"
+	$(GO) test -v ./internal/floatref/ | grep -v -E '^(=== (RUN|PAUSE|CONT)|    --- PASS)'
 
 fmt-check:
-	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	@out=$$(gofmt -l $$(git ls-files '*.go')); \
 	if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 
 vet:

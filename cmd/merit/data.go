@@ -36,13 +36,14 @@ func parseFormat(s string) (dataset.Format, error) {
 // loaded is a dataset read for the command, with what the loader reported.
 type loaded struct {
 	path   string
+	format string // the layout read: a dataset.Format's name, or "mnist-idx"
 	data   *dataset.Dataset
 	report dataset.Report
 }
 
 // loadData reads the dataset at spec. scaleExp overrides the flags' scale when ≥ 0 (a test
-// set is read at its model's scale); classes, when > 0, fixes the number of classes.
-func loadData(spec string, df dataFlags, scaleExp, classes int) (*loaded, error) {
+// set is read at its model's scale).
+func loadData(spec string, df dataFlags, scaleExp int) (*loaded, error) {
 	if spec == "" {
 		return nil, usagef("no dataset given")
 	}
@@ -71,19 +72,16 @@ func loadData(spec string, df dataFlags, scaleExp, classes int) (*loaded, error)
 		if scaleExp > 0 {
 			return nil, fmt.Errorf("%s: MNIST pixels are integers at scale 0, not %d", spec, scaleExp)
 		}
-		out = &loaded{path: images, data: ds, report: dataset.Report{Rows: ds.Len(), Values: len(ds.X)}}
+		out = &loaded{path: spec, format: "mnist-idx", data: ds, report: dataset.Report{Rows: ds.Len(), Values: len(ds.X)}}
 	} else {
 		if format == dataset.FormatAuto && (strings.HasSuffix(spec, ".svm") || strings.HasSuffix(spec, ".libsvm")) {
 			format = dataset.FormatLibSVM
 		}
-		l, err := dataset.Load(spec, dataset.LoadOptions{Format: format, ScaleExp: scaleExp, Classes: classes})
+		l, err := dataset.Load(spec, dataset.LoadOptions{Format: format, ScaleExp: scaleExp})
 		if err != nil {
 			return nil, err
 		}
-		out = &loaded{path: spec, data: l.Data, report: l.Report}
-	}
-	if classes > 0 && out.data.Classes < classes {
-		out.data.Classes = classes
+		out = &loaded{path: spec, format: l.Report.Format.String(), data: l.Data, report: l.Report}
 	}
 	if df.sparse && out.data.Kind == dataset.Dense {
 		sp, err := out.data.ToSparse()

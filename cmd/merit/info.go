@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"io"
-	"strings"
 
 	"github.com/meritchain/merit/engine/dataset"
 )
@@ -24,7 +23,7 @@ func runDatasetInfo(args []string, stdout, stderr io.Writer) error {
 	if *spec == "" {
 		return usagef("--data is required")
 	}
-	l, err := loadData(*spec, df, -1, 0)
+	l, err := loadData(*spec, df, -1)
 	if err != nil {
 		return err
 	}
@@ -48,12 +47,9 @@ func runDatasetInfo(args []string, stdout, stderr io.Writer) error {
 		NonZeros    int      `json:"non_zeros"`
 		SHA256      string   `json:"sha256"`
 		Bytes       int      `json:"encoded_bytes"`
-	}{Path: l.path, Format: l.report.Format.String(), Kind: "dense", Rows: d.Len(), Dims: d.Dims, Classes: d.Classes,
+	}{Path: l.path, Format: l.format, Kind: "dense", Rows: d.Len(), Dims: d.Dims, Classes: d.Classes,
 		ClassNames: l.report.ClassNames, ClassCounts: make([]int, d.Classes), ScaleExp: d.ScaleExp, Rounded: l.report.Rounded,
 		MaxAbs: d.MaxAbs(), SHA256: fmt.Sprintf("%x", d.Hash()), Bytes: len(enc)}
-	if strings.Contains(l.path, "idx3-ubyte") {
-		info.Format = "mnist-idx"
-	}
 	for _, y := range d.Y {
 		info.ClassCounts[y]++
 	}

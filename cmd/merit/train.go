@@ -136,7 +136,7 @@ func obtainModel(spec, trainSpec string, df dataFlags, h hyperFlags, stderr io.W
 	if trainSpec == "" {
 		return nil, nil, 0, usagef("--train is required to train a new %s model", spec)
 	}
-	train, err = loadData(trainSpec, df, -1, 0)
+	train, err = loadData(trainSpec, df, -1)
 	if err != nil {
 		return nil, nil, 0, err
 	}
@@ -272,7 +272,7 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if *testSpec != "" {
-		test, err := loadData(*testSpec, df, m.Config().ScaleExp, m.Config().Classes)
+		test, err := loadData(*testSpec, df, m.Config().ScaleExp)
 		if err != nil {
 			return err
 		}
@@ -331,7 +331,7 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	test, err := loadData(*testSpec, df, m.Config().ScaleExp, m.Config().Classes)
+	test, err := loadData(*testSpec, df, m.Config().ScaleExp)
 	if err != nil {
 		return err
 	}
@@ -369,7 +369,7 @@ func runPredict(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	data, err := loadData(*dataSpec, df, m.Config().ScaleExp, m.Config().Classes)
+	data, err := loadData(*dataSpec, df, m.Config().ScaleExp)
 	if err != nil {
 		return err
 	}

@@ -297,7 +297,7 @@ func TestAccuracyParity(t *testing.T) {
 			rows = append(rows, cc.run(t, fam))
 		}
 	}
-	t.Logf("accuracy parity (one pass of Update in file order; lr %d, α %d, K %d; gap allowed %.1f pp):\n%s",
+	t.Logf("accuracy parity (one pass of Update in SplitIndices order; lr %d, α %d, K %d; gap allowed %.1f pp):\n%s",
 		parityLR, parityAlpha, parityK, maxGapPP, parityTable(rows, false))
 	for _, r := range rows {
 		if math.Abs(r.gapPP()) > maxGapPP {
