@@ -128,7 +128,13 @@ func newFlags(name, usage string, stdout io.Writer) *flag.FlagSet {
 // parseFlags parses args, turning flag errors into usage errors and refusing stray
 // positional arguments.
 func parseFlags(fs *flag.FlagSet, args []string) error {
-	if err := fs.Parse(args); err != nil {
+	// The flag package calls Usage itself on -help and on every error: silence it, so that
+	// the help is printed once for -help and not at all (on stdout) for a bad flag.
+	usage := fs.Usage
+	fs.Usage = func() {}
+	err := fs.Parse(args)
+	fs.Usage = usage
+	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			fs.Usage()
 			return err
