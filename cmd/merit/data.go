@@ -16,6 +16,7 @@ type dataFlags struct {
 	format string
 	scale  int
 	sparse bool
+	dims   int // not a flag: the number of features a model's data must have (0 = infer)
 }
 
 func (d *dataFlags) register(fs *flag.FlagSet) {
@@ -77,7 +78,7 @@ func loadData(spec string, df dataFlags, scaleExp int) (*loaded, error) {
 		if format == dataset.FormatAuto && (strings.HasSuffix(spec, ".svm") || strings.HasSuffix(spec, ".libsvm")) {
 			format = dataset.FormatLibSVM
 		}
-		l, err := dataset.Load(spec, dataset.LoadOptions{Format: format, ScaleExp: scaleExp})
+		l, err := dataset.Load(spec, dataset.LoadOptions{Format: format, ScaleExp: scaleExp, Dims: df.dims})
 		if err != nil {
 			return nil, err
 		}

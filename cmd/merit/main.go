@@ -65,7 +65,7 @@ func main() {
 func run(args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" || args[0] == "-help" {
 		if len(args) > 1 {
-			args = []string{args[1], "--help"}
+			args = append(append([]string{}, args[1:]...), "--help") // "help dataset info" too
 		} else {
 			printOverview(stdout)
 			if len(args) == 0 {

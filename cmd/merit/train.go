@@ -218,7 +218,8 @@ func writeFileAtomic(path string, b []byte) error {
 	}
 	_, werr := tmp.Write(b)
 	cerr := tmp.Close()
-	if err := errors.Join(werr, cerr); err != nil {
+	// CreateTemp makes the file 0600; a model file is as readable as any other output.
+	if err := errors.Join(werr, cerr, os.Chmod(tmp.Name(), 0o644)); err != nil {
 		os.Remove(tmp.Name())
 		return err
 	}
@@ -272,6 +273,7 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if *testSpec != "" {
+		df.dims = m.Config().Dims // a libsvm file need not reach the last feature
 		test, err := loadData(*testSpec, df, m.Config().ScaleExp)
 		if err != nil {
 			return err
@@ -331,6 +333,7 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	df.dims = m.Config().Dims
 	test, err := loadData(*testSpec, df, m.Config().ScaleExp)
 	if err != nil {
 		return err
@@ -369,6 +372,7 @@ func runPredict(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	df.dims = m.Config().Dims
 	data, err := loadData(*dataSpec, df, m.Config().ScaleExp)
 	if err != nil {
 		return err
