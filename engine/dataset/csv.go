@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"slices"
 	"unicode/utf8"
 
 	"github.com/meritchain/merit/engine/fixed"
@@ -119,6 +120,7 @@ type csvReader struct {
 	// declared is the row count a scikit-learn header declares, or −1.
 	declared   int
 	headerLine int // 0 if no header
+	tagCol     int // the field index of LoadOptions.TagColumn, or −1
 	vals       []fixed.Decimal
 	ys         []int32
 	maxLabel   int32
@@ -131,7 +133,10 @@ func (c *csvReader) errAt(line, col int, format string, args ...any) error {
 }
 
 func readCSV(src *lineSrc, opts LoadOptions, format Format, sc *scaler) (*Loaded, error) {
-	c := &csvReader{src: src, opts: opts, sc: sc, classes: opts.Classes, declared: -1}
+	c := &csvReader{src: src, opts: opts, sc: sc, classes: opts.Classes, declared: -1, tagCol: -1}
+	if opts.TagColumn != "" && format != FormatCSV {
+		return nil, &ParseError{File: opts.Name, Line: 1, Col: 1, Msg: fmt.Sprintf("a tag column (%q) needs a CSV header row of names, not the %v layout", opts.TagColumn, format)}
+	}
 	first, err := src.next()
 	if err != nil {
 		return nil, err // cannot be io.EOF: Read peeked a line
@@ -226,6 +231,17 @@ func (c *csvReader) header(l srcLine, format Format) error {
 		}
 		names = append(names, name)
 	}
+	if tag := c.opts.TagColumn; tag != "" {
+		i := slices.Index(names, tag)
+		switch {
+		case i < 0:
+			return c.errAt(l.no, 1, "the header has no column named %q", tag)
+		case i == len(names)-1:
+			return c.errAt(l.no, c.fields[i].a+1, "column %q is the label column (the last one), not a tag", tag)
+		}
+		c.tagCol = i
+		names = slices.Delete(names, i, i+1)
+	}
 	c.dims = len(names) - 1
 	names = names[:c.dims]
 	if c.opts.Dims != 0 && c.opts.Dims != c.dims {
@@ -247,7 +263,11 @@ func (c *csvReader) row(l srcLine) error {
 			return c.errAt(l.no, 1, "row has %d features but Dims = %d was asked for", c.dims, c.opts.Dims)
 		}
 	}
-	if want := c.dims + 1; len(c.fields) != want {
+	want := c.dims + 1
+	if c.tagCol >= 0 {
+		want++
+	}
+	if len(c.fields) != want {
 		how := ""
 		if c.declared >= 0 {
 			how = fmt.Sprintf(" (%d features and a label, as line %d declares)", c.dims, c.headerLine)
@@ -256,6 +276,11 @@ func (c *csvReader) row(l srcLine) error {
 			return c.errAt(l.no, c.fields[want].a+1, "expected %d fields%s, got %d", want, how, len(c.fields))
 		}
 		return c.errAt(l.no, len(line)+1, "expected %d fields%s, got %d", want, how, len(c.fields))
+	}
+	if c.tagCol >= 0 {
+		f := c.fields[c.tagCol]
+		c.rep.Tags = append(c.rep.Tags, string(trimSpace(line[f.a:f.b])))
+		c.fields = slices.Delete(c.fields, c.tagCol, c.tagCol+1)
 	}
 	if c.declared >= 0 && len(c.ys) == c.declared {
 		return c.errAt(l.no, 1, "more rows than the %d that line %d declares", c.declared, c.headerLine)

@@ -79,6 +79,11 @@ type LoadOptions struct {
 	Sparse bool
 	// Name is the file name that errors carry (Load sets it to the path).
 	Name string
+	// TagColumn, if set, names a column of a CSV header row (FormatCSV) that is not a
+	// feature but a per-row tag, such as the contributor of each row; its texts are
+	// returned in Report.Tags. It is an error if the header has no such column, if it is
+	// the label column, or if the format has no header row of names.
+	TagColumn string
 }
 
 // Report describes a load.
@@ -90,6 +95,7 @@ type Report struct {
 	ScaleExp     int      // the scale exponent used
 	ClassNames   []string // class names of a scikit-learn header, else nil
 	FeatureNames []string // feature names of a CSV header, else nil
+	Tags         []string // with LoadOptions.TagColumn: each row's tag, trimmed of spaces
 }
 
 // Loaded is a loader's result: the dataset and the report.
