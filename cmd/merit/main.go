@@ -29,6 +29,8 @@ func commands() []command {
 		{"train", "train a model on a dataset and save it", runTrain},
 		{"eval", "count a model's correct predictions on a labelled dataset", runEval},
 		{"predict", "predict the class of every row of a dataset", runPredict},
+		{"value", "value every training row: marginal, leave-one-out, KNN-Shapley, Shapley, Banzhaf", runValue},
+		{"market", "run a prediction market from files and print each contributor's payout", runMarket},
 		{"demo", "train every family on every shipped dataset and print the accuracy table", runDemo},
 		{"version", "print the version and the kernel level in use", runVersion},
 	}

@@ -71,6 +71,10 @@ var commandFlags = map[string][]string{
 	"predict":      {"model", "train", "data", "lr", "alpha", "k", "epochs", "bound", "format", "scale", "sparse", "json"},
 	"demo":         {"data-dir", "mnist", "knn-mnist-test", "seed", "json"},
 	"version":      {"json"},
+	"value": {"method", "model", "train", "test", "split", "seed", "samples", "noise", "workers", "all", "k", "lr", "alpha",
+		"bound", "format", "scale", "sparse", "json"},
+	"market": {"contributions", "contributor-column", "test", "initial", "model", "portions", "bounty", "stake", "min-stake",
+		"seed", "k", "lr", "alpha", "bound", "format", "scale", "json"},
 }
 
 func TestCommandHelp(t *testing.T) {

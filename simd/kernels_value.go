@@ -1,0 +1,198 @@
+package simd
+
+// Kernels behind data valuation: the incremental trackers of engine/model keep one score
+// per (test row, class) and update them in bulk, over a test set held in CSR form (row r
+// is idx[ptr[r]:ptr[r+1]] with values val[ptr[r]:ptr[r+1]]). Like every kernel, each is
+// an exact integer function (int64 arithmetic wraps) and panics only on caller bugs:
+// slices of mismatched length, a bad ptr, an index out of range.
+
+func checkCSR(ptr []int, nIdx, nOut int) {
+	if len(ptr) != nOut+1 || ptr[0] < 0 || ptr[nOut] > nIdx {
+		panic("simd: CSR offsets do not match the output or the indices")
+	}
+}
+
+// GatherDotRows sets out[r] = Σ_{i ∈ [ptr[r], ptr[r+1])} w[idx[i]]·val[i] for every row r
+// of a CSR matrix: the dot product of the dense vector w with each sparse row, in int64
+// (wrapping). It panics unless len(ptr) == len(out)+1, len(idx) == len(val), ptr is
+// non-decreasing within [0, len(idx)] and every index is < len(w).
+func GatherDotRows(w []int32, ptr []int, idx []uint32, val []int32, out []int64) {
+	mustSameLen(len(idx), len(val))
+	checkCSR(ptr, len(idx), len(out))
+	for r := range out {
+		a, b := ptr[r], ptr[r+1]
+		ix, vx := idx[a:b], val[a:b]
+		vx = vx[:len(ix)]
+		var s int64
+		for i, j := range ix {
+			s += int64(w[j]) * int64(vx[i])
+		}
+		out[r] = s
+	}
+}
+
+// GatherSumRows sets out[r] = Σ_{i ∈ [ptr[r], ptr[r+1])} w[idx[i]] for every row r of a
+// CSR index matrix, in int64 (wrapping). It panics unless len(ptr) == len(out)+1, ptr is
+// non-decreasing within [0, len(idx)] and every index is < len(w).
+func GatherSumRows(w []int32, ptr []int, idx []uint32, out []int64) {
+	checkCSR(ptr, len(idx), len(out))
+	for r := range out {
+		var s int64
+		for _, j := range idx[ptr[r]:ptr[r+1]] {
+			s += int64(w[j])
+		}
+		out[r] = s
+	}
+}
+
+// AddScaledI64 sets dst[i] += s·src[i] in int64 (wrapping).
+// It panics if len(dst) != len(src).
+func AddScaledI64(dst []int64, s int64, src []int64) {
+	mustSameLen(len(dst), len(src))
+	for i, v := range src {
+		dst[i] += s * v
+	}
+}
+
+// AddConstI64 sets dst[i] += c in int64 (wrapping).
+func AddConstI64(dst []int64, c int64) {
+	for i := range dst {
+		dst[i] += c
+	}
+}
+
+// AddScaledSatExact is AddScaledSat (dst[i] = clamp(dst[i] + s·x[i], −lim, lim), exact in
+// int64 before clamping) that also reports whether no element was clamped, i.e. whether
+// every dst[i] moved by exactly s·x[i]. It panics if len(dst) != len(x).
+func AddScaledSatExact(dst []int32, s int32, x []int32, lim int32) bool {
+	mustSameLen(len(dst), len(x))
+	l := int64(lim)
+	exact := true
+	for i, v := range x {
+		t := int64(dst[i]) + int64(s)*int64(v)
+		if t > l {
+			t, exact = l, false
+		} else if t < -l {
+			t, exact = -l, false
+		}
+		dst[i] = int32(t)
+	}
+	return exact
+}
+
+// ScatterAddScaledSatExact is ScatterAddScaledSat (w[idx[i]] = clamp(w[idx[i]] + s·val[i],
+// −lim, lim), in order) that also reports whether no element was clamped.
+// It panics if len(idx) != len(val) or an index is out of range.
+func ScatterAddScaledSatExact(w []int32, idx []uint32, val []int32, s int32, lim int32) bool {
+	mustSameLen(len(idx), len(val))
+	l := int64(lim)
+	exact := true
+	for i, j := range idx {
+		t := int64(w[j]) + int64(s)*int64(val[i])
+		if t > l {
+			t, exact = l, false
+		} else if t < -l {
+			t, exact = -l, false
+		}
+		w[j] = int32(t)
+	}
+	return exact
+}
+
+// ScatterDec subtracts 1 from w[idx[i]] (int32, wrapping) for every i, in order: the
+// inverse of ScatterInc. It panics if an index is out of range.
+func ScatterDec(w []int32, idx []uint32) {
+	for _, j := range idx {
+		w[j]--
+	}
+}
+
+// CountEq returns how many elements of x equal v.
+func CountEq(x []int32, v int32) int {
+	n := 0
+	for _, e := range x {
+		if e == v {
+			n++
+		}
+	}
+	return n
+}
+
+// CountEqAt returns how many of the elements x[idx[i]] equal v. It panics if an index is
+// out of range.
+func CountEqAt(x []int32, idx []uint32, v int32) int {
+	n := 0
+	for _, j := range idx {
+		if x[j] == v {
+			n++
+		}
+	}
+	return n
+}
+
+// SqNormRows sets out[r] = Σ_{i ∈ [ptr[r], ptr[r+1])} val[i]² and sum[r] = Σ val[i] for
+// every row r of a CSR matrix, in int64 (wrapping). It panics unless len(ptr) ==
+// len(out)+1 == len(sum)+1 and ptr is non-decreasing within [0, len(val)].
+func SqNormRows(ptr []int, val []int32, out, sum []int64) {
+	mustSameLen(len(out), len(sum))
+	checkCSR(ptr, len(val), len(out))
+	for r := range out {
+		var q, s int64
+		for _, v := range val[ptr[r]:ptr[r+1]] {
+			q += int64(v) * int64(v)
+			s += int64(v)
+		}
+		out[r], sum[r] = q, s
+	}
+}
+
+// AddColsScaled adds, for every k, x[k]·vals[p] to out[rows[p]] for each p in column
+// idx[k] of a CSC matrix (column f is rows/vals[colptr[f]:colptr[f+1]]), in int64
+// (wrapping). With out zeroed first, out[r] is the dot product of row r with the sparse
+// vector (idx, x): the same value GatherDotRows computes from the CSR form, at a cost
+// proportional to the entries in the columns idx names. It panics if len(idx) != len(x),
+// rows and vals differ in length, or an index is out of range.
+func AddColsScaled(colptr []int, rows []uint32, vals []int32, idx []uint32, x []int32, out []int64) {
+	mustSameLen(len(idx), len(x))
+	mustSameLen(len(rows), len(vals))
+	for k, f := range idx {
+		s := int64(x[k])
+		a, b := colptr[f], colptr[f+1]
+		rr, vv := rows[a:b], vals[a:b]
+		vv = vv[:len(rr)]
+		for p, r := range rr {
+			out[r] += s * int64(vv[p])
+		}
+	}
+}
+
+// AddColsConst adds c to out[rows[p]] for each p in column idx[k] of a CSC index matrix,
+// for every k (int64, wrapping): out[r] grows by c·|idx ∩ row r|. It panics if an index
+// is out of range.
+func AddColsConst(colptr []int, rows []uint32, idx []uint32, c int64, out []int64) {
+	for _, f := range idx {
+		for _, r := range rows[colptr[f]:colptr[f+1]] {
+			out[r] += c
+		}
+	}
+}
+
+// ColsLen returns Σ_k (colptr[idx[k]+1] − colptr[idx[k]]): how many entries the columns
+// idx name. It panics if an index is out of range.
+func ColsLen(colptr []int, idx []uint32) int {
+	n := 0
+	for _, f := range idx {
+		n += colptr[f+1] - colptr[f]
+	}
+	return n
+}
+
+// SubI32 sets dst[i] = a[i] − b[i] (int32, wrapping). It panics unless all three have
+// the same length.
+func SubI32(dst, a, b []int32) {
+	mustSameLen(len(dst), len(a))
+	mustSameLen(len(a), len(b))
+	for i, v := range a {
+		dst[i] = v - b[i]
+	}
+}
