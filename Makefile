@@ -5,7 +5,7 @@ GO          ?= go
 BIN         := bin
 FUZZTIME    ?= 30s
 
-.PHONY: all build demo test fmt-check vet lint bench fuzz clean
+.PHONY: all build demo test fmt-check vet lint bench bench-quick fuzz clean
 
 all: build
 
@@ -32,9 +32,13 @@ vet:
 
 lint: fmt-check vet
 
-## bench: run the Go benchmarks and record them in BENCHMARKS.md.
+## bench: run the benchmark suite and rewrite BENCHMARKS.md (about 15 minutes).
 bench:
-	bash bench/run.sh
+	$(GO) run ./bench
+
+## bench-quick: the same harness at tiny sizes (a smoke test; writes a scratch file).
+bench-quick:
+	$(GO) run ./bench -quick -out $${TMPDIR:-/tmp}/BENCHMARKS.quick.md
 
 ## fuzz: run every fuzz target for FUZZTIME each (default 30s).
 fuzz:
