@@ -41,3 +41,13 @@ func ParseFamily(name string) (Family, error) {
 	}
 	return 0, fmt.Errorf("%w: unknown model family %q (known: perceptron, naive-bayes, centroid, sparse-centroid, knn)", ErrConfig, name)
 }
+
+// MarshalText encodes f by name (for JSON output).
+func (f Family) MarshalText() ([]byte, error) { return []byte(f.String()), nil }
+
+// UnmarshalText decodes a name written by MarshalText.
+func (f *Family) UnmarshalText(b []byte) error {
+	v, err := ParseFamily(string(b))
+	*f = v
+	return err
+}
