@@ -12,14 +12,21 @@ all: build
 build:
 	$(GO) build -o $(BIN)/merit ./cmd/merit
 
-## demo: train every model family on every shipped dataset and print the accuracy table.
+## demo: the main job — the collaborative-training simulation under each incentive mechanism
+## (plots and JSON in out/simulate/), then the noisy-label comparison of the valuation methods
+## and the accuracy table of every model family on every shipped dataset.
 demo: build
+	$(BIN)/merit simulate --im drt --out out/simulate/drt
+	$(BIN)/merit simulate --im points --out out/simulate/points
+	$(BIN)/merit simulate --im market --out out/simulate/market
+	$(BIN)/merit value --method all --noise 0.1 --train testdata/digits.csv.gz --split 0.25 --samples 100
 	$(BIN)/merit demo
 
 ## test: formatting, vet, every test, and the accuracy-parity table.
 ## Results are cached by `go test`, so a second run only re-tests what changed.
 test: fmt-check vet
 	$(GO) test $$($(GO) list ./... | grep -v /internal/floatref)
+	GO=$(GO) bash .ci/qemu-arm64.sh
 	@echo "== accuracy parity: integer engine vs float64 reference (internal/floatref)"
 	$(GO) test -v ./internal/floatref/ | grep -v -E '^(=== (RUN|PAUSE|CONT)|    --- PASS)'
 

@@ -31,6 +31,7 @@ func commands() []command {
 		{"predict", "predict the class of every row of a dataset", runPredict},
 		{"value", "value every training row: marginal, leave-one-out, KNN-Shapley, Shapley, Banzhaf", runValue},
 		{"market", "run a prediction market from files and print each contributor's payout", runMarket},
+		{"simulate", "the collaborative-training simulation: agents, an incentive mechanism, plots", runSimulate},
 		{"demo", "train every family on every shipped dataset and print the accuracy table", runDemo},
 		{"version", "print the version and the kernel level in use", runVersion},
 	}
