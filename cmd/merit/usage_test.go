@@ -73,6 +73,7 @@ var commandFlags = map[string][]string{
 	"version":      {"json"},
 	"value": {"method", "model", "train", "test", "split", "seed", "samples", "noise", "workers", "all", "k", "lr", "alpha",
 		"bound", "format", "scale", "sparse", "json"},
+	"simulate": {"data", "test-fraction", "model", "im", "seed", "out", "json"},
 	"market": {"contributions", "contributor-column", "test", "initial", "model", "portions", "bounty", "stake", "min-stake",
 		"seed", "k", "lr", "alpha", "bound", "format", "scale", "json"},
 }
