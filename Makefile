@@ -26,7 +26,6 @@ demo: build
 ## Results are cached by `go test`, so a second run only re-tests what changed.
 test: fmt-check vet
 	$(GO) test $$($(GO) list ./... | grep -v /internal/floatref)
-	GO=$(GO) bash .ci/qemu-arm64.sh
 	@echo "== accuracy parity: integer engine vs float64 reference (internal/floatref)"
 	$(GO) test -v ./internal/floatref/ | grep -v -E '^(=== (RUN|PAUSE|CONT)|    --- PASS)'
 
