@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"os"
@@ -159,17 +160,9 @@ func writeSimOutputs(dir string, r *sim.Result) error {
 		"simulated days", ylabel, lines); err != nil {
 		return err
 	}
-	f, err := os.CreateTemp(dir, ".result.json.tmp*")
-	if err != nil {
+	var b bytes.Buffer
+	if err := writeJSON(&b, r); err != nil {
 		return err
 	}
-	werr := writeJSON(f, r)
-	if err := f.Close(); werr == nil {
-		werr = err
-	}
-	if werr != nil {
-		os.Remove(f.Name())
-		return werr
-	}
-	return os.Rename(f.Name(), filepath.Join(dir, "result.json"))
+	return writeFileAtomic(filepath.Join(dir, "result.json"), b.Bytes())
 }
