@@ -309,32 +309,56 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
+// modelFlags are the flags of the commands that apply a model to a dataset (eval,
+// predict): the model (a saved file, or a family trained on --train) and the dataset,
+// read at the model's scale and width.
+type modelFlags struct {
+	df                        dataFlags
+	h                         hyperFlags
+	spec, trainSpec, dataSpec *string
+	dataFlag                  string
+	asJSON                    *bool
+}
+
+func newModelFlags(fs *flag.FlagSet, dataFlag, dataHelp string) *modelFlags {
+	c := &modelFlags{dataFlag: dataFlag}
+	c.df.register(fs)
+	c.h.register(fs)
+	c.spec = fs.String("model", "", "saved model file, or a family to train: "+familyNames())
+	c.trainSpec = fs.String("train", "", "training dataset, when --model is a family")
+	c.dataSpec = fs.String(dataFlag, "", dataHelp+" (required)")
+	c.asJSON = fs.Bool("json", false, "print the result as JSON")
+	return c
+}
+
+// load returns the model and the dataset the flags name.
+func (c *modelFlags) load(stderr io.Writer) (model.Model, *loaded, error) {
+	if *c.dataSpec == "" {
+		return nil, nil, usagef("--%s is required", c.dataFlag)
+	}
+	m, _, _, err := obtainModel(*c.spec, *c.trainSpec, c.df, c.h, stderr)
+	if err != nil {
+		return nil, nil, err
+	}
+	c.df.dims = m.Config().Dims
+	data, err := loadData(*c.dataSpec, c.df, m.Config().ScaleExp)
+	if err != nil {
+		return nil, nil, err
+	}
+	return m, data, nil
+}
+
 func runEval(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("eval", "eval --model MODEL|FAMILY --test FILE [--train FILE] [flags]\n\n"+
 		"Counts the correct predictions of a model on a labelled dataset. --model is a saved model\n"+
 		"file, or a family name (then the model is first trained on --train).\n\n"+
 		"Examples:\n  merit eval --model iris.model --test testdata/iris.csv\n"+
 		"  merit eval --model knn --k 3 --train mnist:train --test mnist:test --json", stdout)
-	var df dataFlags
-	var h hyperFlags
-	df.register(fs)
-	h.register(fs)
-	spec := fs.String("model", "", "saved model file, or a family to train: "+familyNames())
-	trainSpec := fs.String("train", "", "training dataset, when --model is a family")
-	testSpec := fs.String("test", "", "labelled dataset to evaluate on (required)")
-	asJSON := fs.Bool("json", false, "print the result as JSON")
+	c := newModelFlags(fs, "test", "labelled dataset to evaluate on")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if *testSpec == "" {
-		return usagef("--test is required")
-	}
-	m, _, _, err := obtainModel(*spec, *trainSpec, df, h, stderr)
-	if err != nil {
-		return err
-	}
-	df.dims = m.Config().Dims
-	test, err := loadData(*testSpec, df, m.Config().ScaleExp)
+	m, test, err := c.load(stderr)
 	if err != nil {
 		return err
 	}
@@ -342,7 +366,7 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if *asJSON {
+	if *c.asJSON {
 		return writeJSON(stdout, ev)
 	}
 	fmt.Fprintln(stdout, ev)
@@ -354,29 +378,15 @@ func runPredict(args []string, stdout, stderr io.Writer) error {
 		"Prints the predicted class of every row of --data, one line per row: the 1-based row\n"+
 		"number, the prediction, and the row's own label (files always carry a label column; put\n"+
 		"any class there when it is unknown).", stdout)
-	var df dataFlags
-	var h hyperFlags
-	df.register(fs)
-	h.register(fs)
-	spec := fs.String("model", "", "saved model file, or a family to train: "+familyNames())
-	trainSpec := fs.String("train", "", "training dataset, when --model is a family")
-	dataSpec := fs.String("data", "", "dataset whose rows to predict (required)")
-	asJSON := fs.Bool("json", false, "print the predictions as JSON")
+	c := newModelFlags(fs, "data", "dataset whose rows to predict")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if *dataSpec == "" {
-		return usagef("--data is required")
-	}
-	m, _, _, err := obtainModel(*spec, *trainSpec, df, h, stderr)
+	m, data, err := c.load(stderr)
 	if err != nil {
 		return err
 	}
-	df.dims = m.Config().Dims
-	data, err := loadData(*dataSpec, df, m.Config().ScaleExp)
-	if err != nil {
-		return err
-	}
+	asJSON := c.asJSON
 	type prediction struct {
 		Row       int `json:"row"`
 		Predicted int `json:"predicted"`
