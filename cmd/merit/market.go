@@ -176,7 +176,11 @@ func runMarket(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(stderr, "market: scoring on %d revealed test rows...\n", scoringSet.Len())
-	passes, err := mk.Run(value.MarketScorer{Initial: m, Contributions: contrib, Test: scoringSet})
+	scorer, err := value.NewMarketScorer(m, scoringSet, value.DatasetContributions(contrib))
+	if err != nil {
+		return err
+	}
+	passes, err := mk.Run(scorer)
 	if err != nil {
 		return err
 	}

@@ -8,23 +8,17 @@ import (
 	"github.com/meritchain/merit/engine/incentive/market"
 	"github.com/meritchain/merit/engine/model"
 	"github.com/meritchain/merit/engine/rng"
+	"github.com/meritchain/merit/engine/value"
 )
 
 // marketRun is the prediction market of a run and what scoring it needs.
 type marketRun struct {
 	m        *market.Market
-	initial  model.Model        // the owner's initial model, kept untouched for replays
+	initial  model.Model        // the owner's initial model, kept untouched
 	portions []*dataset.Dataset // the test set's portions
-	scoring  *dataset.Dataset   // the scoring portions, concatenated in ascending index order
-	pool     *dataset.Dataset
-	contribs *[]contrib
+	scorer   *value.MarketScorer
 	payout   []int64 // per contribution, what its contributor collected
 	passes   int
-
-	// The scorer's cache (see Score).
-	prevLive   []int
-	prevScores []int64
-	snaps      []snapshot
 }
 
 // portionSplit returns the test set's k portions: with p = rng.New(seed).Perm(n),
@@ -74,8 +68,30 @@ func (r *runner) openMarket(initial model.Model) (*marketRun, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sim: market: %w", err)
 	}
+	scorer, err := newMarketScorer(initial, scoring, c.Pool, &r.contribs)
+	if err != nil {
+		return nil, fmt.Errorf("sim: market: %w", err)
+	}
 	r.owner -= c.Market.Bounty
-	return &marketRun{m: m, initial: initial, portions: portions, scoring: scoring, pool: c.Pool, contribs: &r.contribs}, nil
+	return &marketRun{m: m, initial: initial, portions: portions, scorer: scorer}, nil
+}
+
+// newMarketScorer returns the market's scorer (value.MarketScorer): a replay of the live
+// contributions, in order, on a copy of the initial model, tracked on the scoring
+// portions; each score is the change in correct predictions that contribution caused.
+// Contribution id i is (*cs)[i] (the market numbers contributions in the order they
+// join, as the run records them), the pool row it names with its submitted label.
+// Since a pass only drops contributions, the scorer resumes each pass from its last
+// model snapshot before the first contribution the previous pass dropped; the result
+// is exactly that of a replay from the initial model.
+func newMarketScorer(initial model.Model, scoring, pool *dataset.Dataset, cs *[]contrib) (*value.MarketScorer, error) {
+	return value.NewMarketScorer(initial, scoring, func(id int) (dataset.Row, int, error) {
+		if id < 0 || id >= len(*cs) {
+			return dataset.Row{}, 0, fmt.Errorf("sim: unknown contribution %d", id)
+		}
+		c := &(*cs)[id]
+		return pool.Row(c.row), int(c.label), nil
+	})
 }
 
 // concat returns the rows of portions[idx[0]], portions[idx[1]], … as one dataset.
@@ -111,70 +127,6 @@ func (mr *marketRun) contribute(addr incentive.Address, x dataset.Row, label int
 	return uint64(id), nil
 }
 
-// snapEvery is how many contributions apart the scorer keeps copies of the replayed
-// model, so that the next pass can start from the last copy before the first
-// contribution it no longer has.
-const snapEvery = 32
-
-// snapshot is the replayed model after the first k·snapEvery live contributions of the
-// previous pass.
-type snapshot struct {
-	m       model.Model
-	correct int
-}
-
-// Score implements market.Scorer: a replay of the live contributions, in order, on a
-// copy of the initial model, tracked on the scoring portions; each score is the change
-// in correct predictions that contribution caused. Since a pass only ever drops
-// contributions, the live list of a pass starts with the same ids as the previous
-// pass's up to the first dropped one, and so does the replay: Score resumes from the
-// last model copy within that common prefix and reuses the scores before it. The result
-// is exactly that of a replay from the initial model.
-func (mr *marketRun) Score(live []int) ([]int64, error) {
-	cs := *mr.contribs
-	for _, id := range live {
-		if id < 0 || id >= len(cs) {
-			return nil, fmt.Errorf("sim: scorer: unknown contribution %d", id)
-		}
-	}
-	common := 0
-	for common < len(live) && common < len(mr.prevLive) && live[common] == mr.prevLive[common] {
-		common++
-	}
-	k := min(common/snapEvery, len(mr.snaps)-1)
-	if k < 0 {
-		mr.snaps = []snapshot{{m: mr.initial.Clone()}}
-		k = 0
-	}
-	start := k * snapEvery
-	t, err := model.NewTracker(mr.snaps[k].m.Clone(), mr.scoring)
-	if err != nil {
-		return nil, err
-	}
-	if k == 0 {
-		mr.snaps[0].correct = t.Correct()
-	}
-	mr.snaps = mr.snaps[:k+1]
-	out := make([]int64, len(live))
-	copy(out, mr.prevScores[:start])
-	prev := t.Correct()
-	for j := start; j < len(live); j++ {
-		c := &cs[live[j]]
-		now, err := t.Add(mr.pool.Row(c.row), int(c.label))
-		if err != nil {
-			return nil, err
-		}
-		out[j] = int64(now - prev)
-		prev = now
-		if (j+1)%snapEvery == 0 && j+1 < len(live) {
-			mr.snaps = append(mr.snaps, snapshot{m: t.Model().Clone(), correct: now})
-		}
-	}
-	mr.prevLive = append(mr.prevLive[:0], live...)
-	mr.prevScores = append(mr.prevScores[:0], out...)
-	return out, nil
-}
-
 // escrow returns what the market holds.
 func (mr *marketRun) escrow() int64 { return int64(mr.m.Totals().Held) }
 
@@ -191,7 +143,7 @@ func (r *runner) endMarket(now int64) error {
 			return fmt.Errorf("sim: market reveal: %w", err)
 		}
 	}
-	passes, err := mr.m.Run(mr)
+	passes, err := mr.m.Run(mr.scorer)
 	if err != nil {
 		return fmt.Errorf("sim: market rewards: %w", err)
 	}

@@ -491,14 +491,17 @@ func TestScorerCache(t *testing.T) {
 			}
 			cs = append(cs, contrib{row: i, label: label})
 		}
-		mr := &marketRun{initial: initial, pool: pool, scoring: test, contribs: &cs}
+		scorer, err := newMarketScorer(initial, test, pool, &cs)
+		if err != nil {
+			t.Fatal(err)
+		}
 		live := make([]int, len(cs))
 		for i := range live {
 			live[i] = i
 		}
 		r := newTestRand(uint64(fam))
 		for pass := 0; len(live) > 0; pass++ {
-			got, err := mr.Score(live)
+			got, err := scorer.Score(live)
 			if err != nil {
 				t.Fatal(err)
 			}
