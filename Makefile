@@ -22,10 +22,18 @@ demo: build
 	$(BIN)/merit value --method all --noise 0.1 --train testdata/digits.csv.gz --split 0.25 --samples 100
 	$(BIN)/merit demo
 
-## test: formatting, vet, every test, and the accuracy-parity table.
+## test: formatting, vet, generated kernels up to date, every test at every kernel level this
+## machine can run (amd64 best level, generic, purego; arm64 NEON and generic under QEMU), and
+## the accuracy-parity table.
 ## Results are cached by `go test`, so a second run only re-tests what changed.
-test: fmt-check vet
+test: fmt-check vet check-generate
+	@echo "== every package, at the best kernel level of this CPU ($$($(GO) run ./cmd/merit version))"
 	$(GO) test $$($(GO) list ./... | grep -v /internal/floatref)
+	@echo "== the engine again with the portable kernels (MERIT_SIMD=generic), and simd with -tags purego"
+	MERIT_SIMD=generic $(GO) test -count=1 ./engine/... ./simd/
+	$(GO) test -tags purego ./simd/
+	@echo "== arm64 (NEON and generic) under QEMU user-mode emulation"
+	GO=$(GO) bash .ci/qemu-arm64.sh
 	@echo "== accuracy parity: integer engine vs float64 reference (internal/floatref)"
 	$(GO) test -v ./internal/floatref/ | grep -v -E '^(=== (RUN|PAUSE|CONT)|    --- PASS)'
 
@@ -52,3 +60,17 @@ fuzz:
 
 clean:
 	rm -rf $(BIN)
+
+## generate: regenerate the amd64 SIMD kernels (simd/kernels_amd64.s and .go) with avo.
+.PHONY: generate check-generate
+generate:
+	cd simd && $(GO) generate
+
+## check-generate: regenerate the kernels into a temporary directory and fail if the
+## committed files differ (the generator builds avo: ~35 s of CPU with a cold build cache).
+check-generate:
+	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	$(GO) run -C simd/_asm . -out "$$tmp/kernels_amd64.s" -stubs "$$tmp/kernels_amd64.go" -pkg simd; \
+	if diff -u simd/kernels_amd64.s "$$tmp/kernels_amd64.s" && diff -u simd/kernels_amd64.go "$$tmp/kernels_amd64.go"; then \
+	  echo "check-generate: simd/kernels_amd64.{s,go} are what simd/_asm generates"; \
+	else echo "check-generate: simd/kernels_amd64.{s,go} are stale: run make generate"; exit 1; fi

@@ -1,8 +1,5 @@
 package simd
 
-// Level names the kernel implementation in use. Only the portable Go kernels exist so far.
-func Level() string { return "generic" }
-
 func mustSameLen(a, b int) {
 	if a != b {
 		panic("simd: slices of different length")
@@ -13,6 +10,11 @@ func mustSameLen(a, b int) {
 // It panics if len(a) != len(b).
 func Dot(a, b []int32) int64 {
 	mustSameLen(len(a), len(b))
+	return dotArch(a, b)
+}
+
+func dotGeneric(a, b []int32) int64 {
+	b = b[:len(a)]
 	var s int64
 	for i, x := range a {
 		s += int64(x) * int64(b[i])
@@ -24,6 +26,11 @@ func Dot(a, b []int32) int64 {
 // It panics if len(a) != len(b).
 func SqDist(a, b []int32) int64 {
 	mustSameLen(len(a), len(b))
+	return sqDistArch(a, b)
+}
+
+func sqDistGeneric(a, b []int32) int64 {
+	b = b[:len(a)]
 	var s int64
 	for i, x := range a {
 		d := int64(x) - int64(b[i])
@@ -35,20 +42,28 @@ func SqDist(a, b []int32) int64 {
 // DotBatch sets out[r] = Dot(rows[r·dim:(r+1)·dim], q) for every row r.
 // It panics unless len(q) == dim and len(rows) == len(out)·dim.
 func DotBatch(rows []int32, q []int32, out []int64) {
+	mustSameLen(len(rows), len(out)*len(q))
+	dotBatchArch(rows, q, out)
+}
+
+func dotBatchGeneric(rows []int32, q []int32, out []int64) {
 	dim := len(q)
-	mustSameLen(len(rows), len(out)*dim)
 	for r := range out {
-		out[r] = Dot(rows[r*dim:(r+1)*dim], q)
+		out[r] = dotGeneric(rows[r*dim:(r+1)*dim], q)
 	}
 }
 
 // SqDistBatch sets out[r] = SqDist(rows[r·dim:(r+1)·dim], q) for every row r.
 // It panics unless len(q) == dim and len(rows) == len(out)·dim.
 func SqDistBatch(rows []int32, q []int32, out []int64) {
+	mustSameLen(len(rows), len(out)*len(q))
+	sqDistBatchArch(rows, q, out)
+}
+
+func sqDistBatchGeneric(rows []int32, q []int32, out []int64) {
 	dim := len(q)
-	mustSameLen(len(rows), len(out)*dim)
 	for r := range out {
-		out[r] = SqDist(rows[r*dim:(r+1)*dim], q)
+		out[r] = sqDistGeneric(rows[r*dim:(r+1)*dim], q)
 	}
 }
 
@@ -58,6 +73,11 @@ func SqDistBatch(rows []int32, q []int32, out []int64) {
 // It panics if len(dst) != len(x).
 func AddScaledSat(dst []int32, s int32, x []int32, lim int32) {
 	mustSameLen(len(dst), len(x))
+	addScaledSatArch(dst, s, x, lim)
+}
+
+func addScaledSatGeneric(dst []int32, s int32, x []int32, lim int32) {
+	dst = dst[:len(x)]
 	l := int64(lim)
 	for i, v := range x {
 		t := int64(dst[i]) + int64(s)*int64(v)
@@ -74,6 +94,11 @@ func AddScaledSat(dst []int32, s int32, x []int32, lim int32) {
 // It panics if len(dst) != len(x).
 func AddScaled64(dst []int64, s int64, x []int32) {
 	mustSameLen(len(dst), len(x))
+	addScaled64Arch(dst, s, x)
+}
+
+func addScaled64Generic(dst []int64, s int64, x []int32) {
+	dst = dst[:len(x)]
 	for i, v := range x {
 		dst[i] += s * int64(v)
 	}
@@ -84,6 +109,11 @@ func AddScaled64(dst []int64, s int64, x []int32) {
 // out of range.
 func GatherDot(w []int32, idx []uint32, val []int32) int64 {
 	mustSameLen(len(idx), len(val))
+	return gatherDotArch(w, idx, val)
+}
+
+func gatherDotGeneric(w []int32, idx []uint32, val []int32) int64 {
+	val = val[:len(idx)]
 	var s int64
 	for i, j := range idx {
 		s += int64(w[j]) * int64(val[i])

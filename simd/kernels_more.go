@@ -6,7 +6,9 @@ package simd
 
 // MinMax returns the smallest and largest element of x, or (0, 0) for an empty x
 // (a neutral answer: an empty slice is within every bound).
-func MinMax(x []int32) (lo, hi int32) {
+func MinMax(x []int32) (lo, hi int32) { return minMaxArch(x) }
+
+func minMaxGeneric(x []int32) (lo, hi int32) {
 	if len(x) == 0 {
 		return 0, 0
 	}
@@ -23,7 +25,9 @@ func MinMax(x []int32) (lo, hi int32) {
 }
 
 // CountZero returns how many elements of x are zero.
-func CountZero(x []int32) int {
+func CountZero(x []int32) int { return countZeroArch(x) }
+
+func countZeroGeneric(x []int32) int {
 	n := 0
 	for _, v := range x {
 		if v == 0 {
@@ -34,7 +38,9 @@ func CountZero(x []int32) int {
 }
 
 // Sum returns Σ x[i] in int64 (wrapping).
-func Sum(x []int32) int64 {
+func Sum(x []int32) int64 { return sumArch(x) }
+
+func sumGeneric(x []int32) int64 {
 	var s int64
 	for _, v := range x {
 		s += int64(v)
@@ -77,7 +83,9 @@ func QuoTrunc(dst []int32, num []int64, d int64) {
 
 // GatherSum returns Σ w[idx[i]] in int64 (wrapping). It panics if an index is out of
 // range.
-func GatherSum(w []int32, idx []uint32) int64 {
+func GatherSum(w []int32, idx []uint32) int64 { return gatherSumArch(w, idx) }
+
+func gatherSumGeneric(w []int32, idx []uint32) int64 {
 	var s int64
 	for _, j := range idx {
 		s += int64(w[j])

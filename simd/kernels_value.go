@@ -19,6 +19,10 @@ func checkCSR(ptr []int, nIdx, nOut int) {
 func GatherDotRows(w []int32, ptr []int, idx []uint32, val []int32, out []int64) {
 	mustSameLen(len(idx), len(val))
 	checkCSR(ptr, len(idx), len(out))
+	gatherDotRowsArch(w, ptr, idx, val, out)
+}
+
+func gatherDotRowsGeneric(w []int32, ptr []int, idx []uint32, val []int32, out []int64) {
 	for r := range out {
 		a, b := ptr[r], ptr[r+1]
 		ix, vx := idx[a:b], val[a:b]
@@ -36,6 +40,10 @@ func GatherDotRows(w []int32, ptr []int, idx []uint32, val []int32, out []int64)
 // non-decreasing within [0, len(idx)] and every index is < len(w).
 func GatherSumRows(w []int32, ptr []int, idx []uint32, out []int64) {
 	checkCSR(ptr, len(idx), len(out))
+	gatherSumRowsArch(w, ptr, idx, out)
+}
+
+func gatherSumRowsGeneric(w []int32, ptr []int, idx []uint32, out []int64) {
 	for r := range out {
 		var s int64
 		for _, j := range idx[ptr[r]:ptr[r+1]] {
@@ -49,13 +57,20 @@ func GatherSumRows(w []int32, ptr []int, idx []uint32, out []int64) {
 // It panics if len(dst) != len(src).
 func AddScaledI64(dst []int64, s int64, src []int64) {
 	mustSameLen(len(dst), len(src))
+	addScaledI64Arch(dst, s, src)
+}
+
+func addScaledI64Generic(dst []int64, s int64, src []int64) {
+	dst = dst[:len(src)]
 	for i, v := range src {
 		dst[i] += s * v
 	}
 }
 
 // AddConstI64 sets dst[i] += c in int64 (wrapping).
-func AddConstI64(dst []int64, c int64) {
+func AddConstI64(dst []int64, c int64) { addConstI64Arch(dst, c) }
+
+func addConstI64Generic(dst []int64, c int64) {
 	for i := range dst {
 		dst[i] += c
 	}
@@ -66,6 +81,11 @@ func AddConstI64(dst []int64, c int64) {
 // every dst[i] moved by exactly s·x[i]. It panics if len(dst) != len(x).
 func AddScaledSatExact(dst []int32, s int32, x []int32, lim int32) bool {
 	mustSameLen(len(dst), len(x))
+	return addScaledSatExactArch(dst, s, x, lim)
+}
+
+func addScaledSatExactGeneric(dst []int32, s int32, x []int32, lim int32) bool {
+	dst = dst[:len(x)]
 	l := int64(lim)
 	exact := true
 	for i, v := range x {
@@ -108,7 +128,9 @@ func ScatterDec(w []int32, idx []uint32) {
 }
 
 // CountEq returns how many elements of x equal v.
-func CountEq(x []int32, v int32) int {
+func CountEq(x []int32, v int32) int { return countEqArch(x, v) }
+
+func countEqGeneric(x []int32, v int32) int {
 	n := 0
 	for _, e := range x {
 		if e == v {
@@ -136,6 +158,11 @@ func CountEqAt(x []int32, idx []uint32, v int32) int {
 func SqNormRows(ptr []int, val []int32, out, sum []int64) {
 	mustSameLen(len(out), len(sum))
 	checkCSR(ptr, len(val), len(out))
+	sqNormRowsArch(ptr, val, out, sum)
+}
+
+func sqNormRowsGeneric(ptr []int, val []int32, out, sum []int64) {
+	sum = sum[:len(out)]
 	for r := range out {
 		var q, s int64
 		for _, v := range val[ptr[r]:ptr[r+1]] {
@@ -192,6 +219,11 @@ func ColsLen(colptr []int, idx []uint32) int {
 func SubI32(dst, a, b []int32) {
 	mustSameLen(len(dst), len(a))
 	mustSameLen(len(a), len(b))
+	subI32Arch(dst, a, b)
+}
+
+func subI32Generic(dst, a, b []int32) {
+	dst, b = dst[:len(a)], b[:len(a)]
 	for i, v := range a {
 		dst[i] = v - b[i]
 	}

@@ -198,9 +198,11 @@ type demoJSON struct {
 }
 
 type versionJSON struct {
-	Version string `json:"version"`
-	Go      string `json:"go"`
-	OS      string `json:"os"`
-	Arch    string `json:"arch"`
-	Kernels string `json:"kernels"`
+	Version string   `json:"version"`
+	Go      string   `json:"go"`
+	OS      string   `json:"os"`
+	Arch    string   `json:"arch"`
+	Kernels string   `json:"kernels"`
+	Levels  []string `json:"levels"`
+	CPU     []string `json:"cpu_features"`
 }

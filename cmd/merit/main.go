@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+
+	"github.com/meritchain/merit/simd"
 )
 
 // usageError marks a mistake in how the command was called (exit status 2).
@@ -66,6 +68,10 @@ func main() {
 // run executes one command line and returns the exit status: 0 success, 1 failure,
 // 2 bad usage.
 func run(args []string, stdout, stderr io.Writer) int {
+	if err := simd.Init(); err != nil { // a MERIT_SIMD this machine cannot honour
+		fmt.Fprintf(stderr, "merit: %v\n", err)
+		return 2
+	}
 	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" || args[0] == "-help" {
 		if len(args) > 1 {
 			args = append(append([]string{}, args[1:]...), "--help") // "help dataset info" too

@@ -1,0 +1,151 @@
+//go:build purego || !amd64
+
+package simd
+
+// Without amd64 assembly every exported kernel calls its entry in the table impl: the
+// portable set, or what the architecture's archUse installed. A purego build calls the
+// portable functions directly: the constant condition is resolved at compile time, so
+// escape analysis sees direct calls and callers' stack buffers stay on the stack.
+
+func dotArch(a, b []int32) int64 {
+	if purego {
+		return dotGeneric(a, b)
+	}
+	return impl.dot(a, b)
+}
+
+func sqDistArch(a, b []int32) int64 {
+	if purego {
+		return sqDistGeneric(a, b)
+	}
+	return impl.sqDist(a, b)
+}
+
+func dotBatchArch(rows, q []int32, out []int64) {
+	if purego {
+		dotBatchGeneric(rows, q, out)
+		return
+	}
+	impl.dotBatch(rows, q, out)
+}
+
+func sqDistBatchArch(rows, q []int32, out []int64) {
+	if purego {
+		sqDistBatchGeneric(rows, q, out)
+		return
+	}
+	impl.sqDistBatch(rows, q, out)
+}
+
+func addScaledSatArch(dst []int32, s int32, x []int32, lim int32) {
+	if purego {
+		addScaledSatGeneric(dst, s, x, lim)
+		return
+	}
+	impl.addScaledSat(dst, s, x, lim)
+}
+
+func addScaledSatExactArch(dst []int32, s int32, x []int32, lim int32) bool {
+	if purego {
+		return addScaledSatExactGeneric(dst, s, x, lim)
+	}
+	return impl.addScaledSatExact(dst, s, x, lim)
+}
+
+func addScaled64Arch(dst []int64, s int64, x []int32) {
+	if purego {
+		addScaled64Generic(dst, s, x)
+		return
+	}
+	impl.addScaled64(dst, s, x)
+}
+
+func gatherDotArch(w []int32, idx []uint32, val []int32) int64 {
+	if purego {
+		return gatherDotGeneric(w, idx, val)
+	}
+	return impl.gatherDot(w, idx, val)
+}
+
+func gatherSumArch(w []int32, idx []uint32) int64 {
+	if purego {
+		return gatherSumGeneric(w, idx)
+	}
+	return impl.gatherSum(w, idx)
+}
+
+func gatherDotRowsArch(w []int32, ptr []int, idx []uint32, val []int32, out []int64) {
+	if purego {
+		gatherDotRowsGeneric(w, ptr, idx, val, out)
+		return
+	}
+	impl.gatherDotRows(w, ptr, idx, val, out)
+}
+
+func gatherSumRowsArch(w []int32, ptr []int, idx []uint32, out []int64) {
+	if purego {
+		gatherSumRowsGeneric(w, ptr, idx, out)
+		return
+	}
+	impl.gatherSumRows(w, ptr, idx, out)
+}
+
+func sumArch(x []int32) int64 {
+	if purego {
+		return sumGeneric(x)
+	}
+	return impl.sum(x)
+}
+
+func countZeroArch(x []int32) int {
+	if purego {
+		return countZeroGeneric(x)
+	}
+	return impl.countZero(x)
+}
+
+func countEqArch(x []int32, v int32) int {
+	if purego {
+		return countEqGeneric(x, v)
+	}
+	return impl.countEq(x, v)
+}
+
+func minMaxArch(x []int32) (lo, hi int32) {
+	if purego {
+		return minMaxGeneric(x)
+	}
+	return impl.minMax(x)
+}
+
+func addScaledI64Arch(dst []int64, s int64, src []int64) {
+	if purego {
+		addScaledI64Generic(dst, s, src)
+		return
+	}
+	impl.addScaledI64(dst, s, src)
+}
+
+func addConstI64Arch(dst []int64, c int64) {
+	if purego {
+		addConstI64Generic(dst, c)
+		return
+	}
+	impl.addConstI64(dst, c)
+}
+
+func subI32Arch(dst, a, b []int32) {
+	if purego {
+		subI32Generic(dst, a, b)
+		return
+	}
+	impl.subI32(dst, a, b)
+}
+
+func sqNormRowsArch(ptr []int, val []int32, out, sum []int64) {
+	if purego {
+		sqNormRowsGeneric(ptr, val, out, sum)
+		return
+	}
+	impl.sqNormRows(ptr, val, out, sum)
+}
