@@ -34,6 +34,7 @@ type result struct {
 // job is one `go test -bench` invocation.
 type job struct {
 	title string
+	tag   string // prefixed to the job's benchmark names ("generic:"), to tell runs apart
 	env   []string
 	args  []string
 }
@@ -55,19 +56,30 @@ func main() {
 func jobs(quick bool) []job {
 	benchtime := "1s"
 	contrib, test, naive := "10000", "10000", "3x"
-	knnTrain, knnTest := "60000", "10000"
+	knnTrain, knnTest, knnGenericTest := "60000", "10000", "300"
 	if quick {
 		benchtime = "1x"
 		contrib, test, naive = "200", "200", "1x"
-		knnTrain, knnTest = "2000", "20"
+		knnTrain, knnTest, knnGenericTest = "2000", "20", "20"
+	}
+	kernelTime := "300ms"
+	if quick {
+		kernelTime = "1x"
 	}
 	return []job{
+		{title: "kernels", args: []string{"test", "-run", "^$", "-bench", "^Benchmark(Kernel|Stream|GonumDot)$", "-benchtime", kernelTime, "./simd/"}},
 		{title: "models", args: []string{"test", "-run", "^$", "-bench", "^Benchmark(Predict|Update|Evaluate)$", "-benchtime", benchtime, "./engine/model/"}},
 		{title: "marginal-incremental", env: []string{"MERIT_BENCH_CONTRIB=" + contrib, "MERIT_BENCH_TEST=" + test},
 			args: []string{"test", "-run", "^$", "-bench", "^BenchmarkMarginal$/./^incremental$", "-benchtime", "1x", "-timeout", "60m", "./engine/value/"}},
 		{title: "marginal-naive", env: []string{"MERIT_BENCH_CONTRIB=" + contrib, "MERIT_BENCH_TEST=" + test},
 			args: []string{"test", "-run", "^$", "-bench", "^BenchmarkMarginal$/./^naive$", "-benchtime", naive, "-timeout", "60m", "./engine/value/"}},
 		{title: "knn-shapley", env: []string{"MERIT_BENCH_KNN_TRAIN=" + knnTrain, "MERIT_BENCH_KNN_TEST=" + knnTest},
+			args: []string{"test", "-run", "^$", "-bench", "^BenchmarkKNNShapley$", "-benchtime", "1x", "-timeout", "60m", "./engine/value/"}},
+		// The same engine work with the portable kernels, for the end-to-end speed-up of the
+		// SIMD levels (KNN-Shapley on fewer test rows: its cost per test row is constant).
+		{title: "models-generic", tag: "generic:", env: []string{"MERIT_SIMD=generic"},
+			args: []string{"test", "-run", "^$", "-bench", "^BenchmarkEvaluate$", "-benchtime", benchtime, "./engine/model/"}},
+		{title: "knn-shapley-generic", tag: "generic:", env: []string{"MERIT_SIMD=generic", "MERIT_BENCH_KNN_TRAIN=" + knnTrain, "MERIT_BENCH_KNN_TEST=" + knnGenericTest},
 			args: []string{"test", "-run", "^$", "-bench", "^BenchmarkKNNShapley$", "-benchtime", "1x", "-timeout", "60m", "./engine/value/"}},
 	}
 }
@@ -91,6 +103,9 @@ func run(quick bool, out string) error {
 		}
 		raw.WriteString("$ " + j.command() + "\n" + buf.String())
 		rs, c := parse(buf.String())
+		for i := range rs {
+			rs[i].name = j.tag + rs[i].name
+		}
 		if c != "" {
 			cpu = c
 		}
@@ -175,7 +190,7 @@ func write(w io.Writer, quick bool, cpu string, cmds []string, rs []result, raw 
 	fmt.Fprintf(w, "- Machine: %s, %d cores (GOMAXPROCS %d), %s/%s\n", orUnknown(cpu), runtime.NumCPU(), runtime.GOMAXPROCS(0), runtime.GOOS, runtime.GOARCH)
 	fmt.Fprintf(w, "- Go: %s\n", runtime.Version())
 	fmt.Fprintf(w, "- Date: %s; the whole run took %s\n", time.Now().UTC().Format("2006-01-02"), took.Round(time.Second))
-	fmt.Fprintln(w, "- Kernels: the portable Go kernels (simd/)")
+	fmt.Fprintf(w, "- Kernel level in use for the engine benchmarks: %s\n", kernelLevel())
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Commands:")
 	fmt.Fprintln(w)
@@ -184,6 +199,8 @@ func write(w io.Writer, quick bool, cpu string, cmds []string, rs []result, raw 
 		fmt.Fprintln(w, c)
 	}
 	fmt.Fprintln(w, "```")
+
+	writeKernels(w, rs)
 
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "## Incremental versus naive marginal scoring (MNIST)")
@@ -219,9 +236,10 @@ func write(w io.Writer, quick bool, cpu string, cmds []string, rs []result, raw 
 		for _, p := range []struct{ name, unit string }{{"distances", "dist-ns/test"}, {"sorting", "sort-ns/test"}, {"recursion", "rec-ns/test"}} {
 			fmt.Fprintf(w, "| %s | %s | %.1f%% |\n", p.name, dur(m[p.unit]), 100*m[p.unit]/total)
 		}
-		fmt.Fprintf(w, "\nAt this rate 10,000 test rows take %.0f s of wall time. The goal, once the SIMD kernels land,\n", m["s/10k-test"])
-		fmt.Fprintln(w, "is under 60 s on 2 cores; with the portable kernels the distance computation dominates.")
+		fmt.Fprintf(w, "\nAt this rate 10,000 test rows take %.0f s of wall time (the goal: under 60 s on 2 cores).\n", m["s/10k-test"])
 	}
+
+	writeEndToEnd(w, rs)
 
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "## Models (MNIST-shaped data: 784 dims, 10 classes, values 0..255)")
@@ -264,6 +282,172 @@ func write(w io.Writer, quick bool, cpu string, cmds []string, rs []result, raw 
 	fmt.Fprint(w, raw)
 	fmt.Fprintln(w, "```")
 	fmt.Fprintln(w, "</details>")
+}
+
+// writeEndToEnd compares engine work at the best kernel level with MERIT_SIMD=generic.
+func writeEndToEnd(w io.Writer, rs []result) {
+	type row struct{ name, best, generic, unit string }
+	rows := []row{
+		{"evaluate perceptron (dense)", "Evaluate/perceptron/dense", "generic:Evaluate/perceptron/dense", "ns/sample"},
+		{"evaluate nearest centroid (dense)", "Evaluate/centroid/dense", "generic:Evaluate/centroid/dense", "ns/sample"},
+		{"evaluate naive Bayes (dense)", "Evaluate/naive-bayes/dense", "generic:Evaluate/naive-bayes/dense", "ns/sample"},
+		{"evaluate KNN (dense, 2,000 rows)", "Evaluate/knn/dense", "generic:Evaluate/knn/dense", "ns/sample"},
+		{"exact KNN-Shapley (MNIST 60,000 training rows), per test row", "KNNShapley", "generic:KNNShapley", "wall-ns/test"},
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "## End to end: the best kernel level against MERIT_SIMD=generic")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "The same engine work, once with the kernels this CPU supports and once with the portable")
+	fmt.Fprintln(w, "ones (the goal: at least 5× for model evaluation and KNN-Shapley).")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "| work | best level | generic | speed-up |")
+	fmt.Fprintln(w, "|---|--:|--:|--:|")
+	for _, r := range rows {
+		b, ok1 := find(rs, r.best)
+		g, ok2 := find(rs, r.generic)
+		if !ok1 || !ok2 || b.metrics[r.unit] == 0 {
+			continue
+		}
+		fmt.Fprintf(w, "| %s | %s | %s | %.1f× |\n", r.name, dur(b.metrics[r.unit]), dur(g.metrics[r.unit]), g.metrics[r.unit]/b.metrics[r.unit])
+	}
+}
+
+// kernelLevel asks the merit command which kernel level this machine uses.
+func kernelLevel() string {
+	out, err := exec.Command("go", "run", "./cmd/merit", "version").Output()
+	if err != nil {
+		return "unknown"
+	}
+	return strings.TrimSpace(string(out))
+}
+
+// writeKernels writes the kernel table: GB/s per level and size, the speed-up over the
+// portable level measured in the same run, and the DRAM throughput as a fraction of the
+// fastest streaming read (the memory-bandwidth anchor).
+func writeKernels(w io.Writer, rs []result) {
+	sizes := []string{"L1", "L2", "DRAM"}
+	gbs := func(name string) (float64, bool) {
+		r, ok := find(rs, name)
+		if !ok {
+			return 0, false
+		}
+		v, ok := r.metrics["MB/s"]
+		return v / 1000, ok
+	}
+	anchor := map[string]float64{}
+	anchorName := map[string]string{}
+	for _, r := range rs {
+		rest, ok := strings.CutPrefix(r.name, "Stream/read-")
+		if !ok {
+			continue
+		}
+		how, size, _ := strings.Cut(rest, "/")
+		if v := r.metrics["MB/s"] / 1000; v > anchor[size] {
+			anchor[size], anchorName[size] = v, how
+		}
+	}
+	var kernels, levels []string
+	seenK, seenL := map[string]bool{}, map[string]bool{}
+	for _, r := range rs {
+		rest, ok := strings.CutPrefix(r.name, "Kernel/")
+		if !ok {
+			continue
+		}
+		parts := strings.Split(rest, "/")
+		if len(parts) != 3 {
+			continue
+		}
+		if !seenK[parts[0]] {
+			seenK[parts[0]] = true
+			kernels = append(kernels, parts[0])
+		}
+		if !seenL[parts[1]] {
+			seenL[parts[1]] = true
+			levels = append(levels, parts[1])
+		}
+	}
+	if len(kernels) == 0 {
+		return
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "## Kernels (simd/)")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Throughput in GB/s of the bytes each kernel reads and writes, at working sets that sit in L1")
+	fmt.Fprintln(w, "(1 KiB), L2 (256 KiB) and DRAM (64 MiB); the speed-up over the portable Go loop (generic) at")
+	fmt.Fprintln(w, "each size; and the DRAM throughput as a fraction of the fastest streaming read measured in the")
+	fmt.Fprintf(w, "same run (%.1f GB/s, %s). Every level gives bit-identical results (simd tests).\n", anchor["DRAM"], anchorName["DRAM"])
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "| kernel | level | L1 GB/s | L2 GB/s | DRAM GB/s | speed-up L1 / L2 / DRAM | DRAM / read bandwidth |")
+	fmt.Fprintln(w, "|---|---|--:|--:|--:|--:|--:|")
+	for _, k := range kernels {
+		for _, l := range levels {
+			cells := []string{k, l}
+			var ups []string
+			ok := false
+			for _, sz := range sizes {
+				v, has := gbs("Kernel/" + k + "/" + l + "/" + sz)
+				if !has {
+					cells = append(cells, "–")
+					ups = append(ups, "–")
+					continue
+				}
+				ok = true
+				cells = append(cells, fmt.Sprintf("%.1f", v))
+				if g, hasG := gbs("Kernel/" + k + "/generic/" + sz); hasG && g > 0 {
+					ups = append(ups, fmt.Sprintf("%.1f×", v/g))
+				} else {
+					ups = append(ups, "–")
+				}
+			}
+			if !ok {
+				continue
+			}
+			cells = append(cells, strings.Join(ups, " / "))
+			if v, has := gbs("Kernel/" + k + "/" + l + "/DRAM"); has && anchor["DRAM"] > 0 {
+				cells = append(cells, fmt.Sprintf("%.0f%%", 100*v/anchor["DRAM"]))
+			} else {
+				cells = append(cells, "–")
+			}
+			fmt.Fprintf(w, "| %s |\n", strings.Join(cells, " | "))
+		}
+	}
+	if _, ok := gbs("GonumDot/L1"); ok {
+		cells := []string{"Dot", "gonum floats.Dot (float64)"}
+		var ups []string
+		for _, sz := range sizes {
+			v, _ := gbs("GonumDot/" + sz)
+			cells = append(cells, fmt.Sprintf("%.1f", v))
+			if g, ok := gbs("Kernel/Dot/generic/" + sz); ok && g > 0 {
+				ups = append(ups, fmt.Sprintf("%.1f×", v/g))
+			}
+		}
+		cells = append(cells, strings.Join(ups, " / "), "–")
+		fmt.Fprintf(w, "| %s |\n", strings.Join(cells, " | "))
+		fmt.Fprintln(w)
+		fmt.Fprintln(w, "The gonum row is the peer a Go user would otherwise use: float64 `floats.Dot` on the same")
+		fmt.Fprintln(w, "element counts (its GB/s counts 8 bytes per element, like the int32 kernels, so rows compare")
+		fmt.Fprintln(w, "as element rates).")
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Streaming-read anchors (GB/s):")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "| read | L1 | L2 | DRAM |")
+	fmt.Fprintln(w, "|---|--:|--:|--:|")
+	for _, how := range []string{"go", "avx2", "avx512", "neon"} {
+		cells := []string{how}
+		any := false
+		for _, sz := range sizes {
+			if v, ok := gbs("Stream/read-" + how + "/" + sz); ok {
+				cells = append(cells, fmt.Sprintf("%.1f", v))
+				any = true
+			} else {
+				cells = append(cells, "–")
+			}
+		}
+		if any {
+			fmt.Fprintf(w, "| %s |\n", strings.Join(cells, " | "))
+		}
+	}
 }
 
 func orUnknown(s string) string {
