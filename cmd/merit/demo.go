@@ -33,7 +33,7 @@ type demoSet struct {
 	name              string
 	train, test       *dataset.Dataset
 	trainRef, testRef *floatref.Data
-	knnTrain, knnTest int // row limits for KNN (0 = all)
+	knnTest           int // KNN evaluates only the first knnTest test rows (0 = all)
 }
 
 func runDemo(args []string, stdout, stderr io.Writer) error {
