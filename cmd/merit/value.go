@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"fmt"
 	"io"
 	"math/big"
@@ -195,7 +196,7 @@ func runValue(args []string, stdout, stderr io.Writer) error {
 	for i := range order {
 		order[i] = i
 	}
-	slices.SortStableFunc(order, func(a, b int) int { return compareFrac(vals.Num[a], vals.Num[b]) })
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(vals.Num[a], vals.Num[b]) })
 	show := order
 	if !*all && len(order) > 20 {
 		show = append(slices.Clone(order[:10]), -1)
@@ -218,16 +219,6 @@ func runValue(args []string, stdout, stderr io.Writer) error {
 			out.Detection.Flipped, out.Detection.AUC, out.Detection.Flagged, out.Detection.Precision, out.Detection.Recall, out.Detection.F1)
 	}
 	return nil
-}
-
-func compareFrac(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // parseFraction parses a decimal in [0, 1] into num/den exactly (den a power of ten).

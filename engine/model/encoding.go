@@ -208,16 +208,7 @@ func decodeNaiveBayes(c Config, st []byte) (Model, error) {
 	if err := wantLen(c.Family, st, 8*(c.Classes+cd)); err != nil {
 		return nil, err
 	}
-	m := &naiveBayes{
-		cfg: c,
-		n:   make([]int64, c.Classes),
-		cnt: make([]int64, cd),
-		tot: make([]int64, c.Classes),
-		ln:  make([]int32, cd),
-		ld:  make([]int64, c.Classes),
-		lp:  make([]int64, c.Classes),
-	}
-	m.setConstants()
+	m := allocNaiveBayes(c)
 	if err := decodeCounts(c.Family, m.n, st, maxSamples); err != nil {
 		return nil, err
 	}

@@ -33,6 +33,14 @@ type naiveBayes struct {
 }
 
 func newNaiveBayes(c Config) *naiveBayes {
+	m := allocNaiveBayes(c)
+	m.recompute()
+	return m
+}
+
+// allocNaiveBayes returns a model of config c with zero counts and its constants set;
+// the caller fills the counts and calls recompute.
+func allocNaiveBayes(c Config) *naiveBayes {
 	cd := c.Classes * c.Dims
 	m := &naiveBayes{
 		cfg: c,
@@ -44,7 +52,6 @@ func newNaiveBayes(c Config) *naiveBayes {
 		lp:  make([]int64, c.Classes),
 	}
 	m.setConstants()
-	m.recompute()
 	return m
 }
 

@@ -303,17 +303,7 @@ func (s *State) Claim(id uint64, claimer incentive.Address, now uint64) (uint64,
 }
 
 func (s *State) prelude(id uint64, actor incentive.Address, role string, now uint64) (*contribution, error) {
-	c, err := s.get(id)
-	if err != nil {
-		return nil, err
-	}
-	if err := rules.Actor(actor, role); err != nil {
-		return nil, err
-	}
-	if err := rules.Clock(s.clock, now); err != nil {
-		return nil, err
-	}
-	return c, nil
+	return rules.Prelude(s.get, id, actor, role, s.clock, now)
 }
 
 // Totals are the mechanism's money totals. Deposited = PaidOut + Claimable always.

@@ -149,17 +149,7 @@ func (c *contribution) claim() rules.Claim {
 }
 
 func (s *State) prelude(id uint64, actor incentive.Address, role string, now uint64) (*contribution, error) {
-	c, err := s.get(id)
-	if err != nil {
-		return nil, err
-	}
-	if err := rules.Actor(actor, role); err != nil {
-		return nil, err
-	}
-	if err := rules.Clock(s.clock, now); err != nil {
-		return nil, err
-	}
-	return c, nil
+	return rules.Prelude(s.get, id, actor, role, s.clock, now)
 }
 
 // Refund settles contribution id as validated: its contributor gains RefundPoints.

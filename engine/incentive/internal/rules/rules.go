@@ -33,6 +33,20 @@ func Clock(clock, now uint64) error {
 	return nil
 }
 
+// Prelude runs the checks every action on an existing contribution starts with, in
+// order: the contribution exists (get), the actor is not the zero address, and now is
+// not before the clock. It returns what get returned.
+func Prelude[C any](get func(id uint64) (C, error), id uint64, actor incentive.Address, role string, clock, now uint64) (C, error) {
+	c, err := get(id)
+	if err != nil {
+		return c, err
+	}
+	if err := Actor(actor, role); err != nil {
+		return c, err
+	}
+	return c, Clock(clock, now)
+}
+
 // Actor checks that a is not the zero address.
 func Actor(a incentive.Address, role string) error {
 	if a.IsZero() {
