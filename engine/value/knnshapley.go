@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/meritchain/merit/engine/dataset"
+	"github.com/meritchain/merit/engine/gas"
 	"github.com/meritchain/merit/simd"
 )
 
@@ -48,6 +49,10 @@ type KNNOptions struct {
 	Workers int
 	// Timings, if not nil, receives the time spent in each phase.
 	Timings *KNNTimings
+	// Meter, if not nil, is charged before each test row is processed: gas.Sample 1,
+	// gas.Element N·D (its distances) and gas.Sort N·⌈log2 N⌉ (its ordering), with N
+	// training rows of D dims. When it runs out, the call fails with its error.
+	Meter gas.Meter
 }
 
 // KNNShapley returns the KNN-Shapley values of Jia et al., "Efficient Task-Specific Data
@@ -113,6 +118,7 @@ func KNNShapleyWith(train, test *dataset.Dataset, k int, opts KNNOptions) (Value
 	// associative and commutative (and no partial sum can exceed the bounds proven above).
 	chunk := max(1, min(knnBlock, t/(4*workers)))
 	var next atomic.Int64
+	var failed atomic.Pointer[error]
 	ws := make([]*knnWorker, workers)
 	var wg sync.WaitGroup
 	for i := range ws {
@@ -122,14 +128,22 @@ func KNNShapleyWith(train, test *dataset.Dataset, k int, opts KNNOptions) (Value
 			defer wg.Done()
 			for {
 				a := int(next.Add(int64(chunk))) - chunk
-				if a >= t {
+				if a >= t || failed.Load() != nil {
 					return
 				}
-				w.testRows(a, min(a+chunk, t))
+				b := min(a+chunk, t)
+				if err := knnCharge(opts.Meter, b-a, n, tr.Dims); err != nil {
+					failed.CompareAndSwap(nil, &err)
+					return
+				}
+				w.testRows(a, b)
 			}
 		}(ws[i])
 	}
 	wg.Wait()
+	if err := failed.Load(); err != nil {
+		return Values{}, fmt.Errorf("value: KNN-Shapley: %w", *err)
+	}
 
 	sums := ws[0].sums
 	for _, w := range ws[1:] {
@@ -147,6 +161,18 @@ func KNNShapleyWith(train, test *dataset.Dataset, k int, opts KNNOptions) (Value
 		tm.Wall = time.Since(start)
 	}
 	return Values{Num: sums, Den: int64(t) * KNNScale}, nil
+}
+
+// knnCharge charges m (nil: unmetered) for rows test rows against n training rows of d dims.
+func knnCharge(m gas.Meter, rows, n, d int) error {
+	r := uint64(rows)
+	if err := charge(m, gas.Sample, 1, r); err != nil {
+		return err
+	}
+	if err := charge(m, gas.Element, r*uint64(n), uint64(d)); err != nil {
+		return err
+	}
+	return charge(m, gas.Sort, r*uint64(n), ceilLog2(n))
 }
 
 // knnCheck validates the inputs and returns a dense training set and the test set.

@@ -8,6 +8,7 @@ import (
 	"sync/atomic"
 
 	"github.com/meritchain/merit/engine/dataset"
+	"github.com/meritchain/merit/engine/gas"
 	"github.com/meritchain/merit/engine/model"
 	"github.com/meritchain/merit/simd"
 )
@@ -58,6 +59,9 @@ func LeaveOneOut(p Problem, workers int) (Values, error) {
 		return Values{}, fmt.Errorf("value: %w", err)
 	}
 	n := p.Train.Len()
+	if err := charge(p.Meter, gas.Sample, 1, uint64(n)); err != nil {
+		return Values{}, fmt.Errorf("value: leave-one-out: %w", err)
+	}
 	// The full model; for the perceptron, which rows were mistakes (the only ones whose
 	// update changed the model).
 	var mistake []bool
@@ -76,6 +80,9 @@ func LeaveOneOut(p Problem, workers int) (Values, error) {
 		if err := full.Update(x, y); err != nil {
 			return Values{}, fmt.Errorf("value: leave-one-out: training row %d: %w", i, err)
 		}
+	}
+	if err := looCharge(p, c, mistake); err != nil {
+		return Values{}, fmt.Errorf("value: leave-one-out: %w", err)
 	}
 	var uAll int
 	var without []int // U(all \ {i})
@@ -107,6 +114,37 @@ func LeaveOneOut(p Problem, workers int) (Values, error) {
 		v.Num[i] = int64(uAll - u)
 	}
 	return v, nil
+}
+
+// looCharge charges p.Meter, before the per-row work, for that work (with N training
+// rows, T test rows, D dims, C classes): knn, gas.Element N·T·D (every distance) and
+// gas.Sample T; the removal families, a tracker step (gas.Sample 1, gas.Step T) for each
+// removal and each re-addition; the perceptron, for each row retrained, gas.Sample N (the
+// rows replayed) and gas.Element T·D·C (the evaluation).
+func looCharge(p Problem, c model.Config, mistake []bool) error {
+	n, t := uint64(p.Train.Len()), uint64(p.Test.Len())
+	switch c.Family {
+	case model.KNN:
+		if err := charge(p.Meter, gas.Element, n*t, uint64(c.Dims)); err != nil {
+			return err
+		}
+		return charge(p.Meter, gas.Sample, 1, t)
+	case model.NaiveBayes, model.Centroid, model.SparseCentroid:
+		if err := charge(p.Meter, gas.Sample, 2, n); err != nil {
+			return err
+		}
+		return charge(p.Meter, gas.Step, 2*n, t)
+	}
+	var retrain uint64
+	for _, m := range mistake {
+		if m {
+			retrain++
+		}
+	}
+	if err := charge(p.Meter, gas.Sample, retrain, n); err != nil {
+		return err
+	}
+	return charge(p.Meter, gas.Element, retrain*t, uint64(c.Dims)*uint64(c.Classes))
 }
 
 // looErrors keeps one error slot per row, so that the error reported (the lowest row's)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/meritchain/merit/engine/dataset"
+	"github.com/meritchain/merit/engine/gas"
 	"github.com/meritchain/merit/engine/model"
 )
 
@@ -23,7 +24,7 @@ func Marginal(p Problem) (Values, error) {
 	if err != nil {
 		return Values{}, err
 	}
-	return marginal(m, p.Train, p.Test, model.NewTracker)
+	return marginal(m, p.Train, p.Test, model.NewTracker, p.Meter)
 }
 
 // MarginalNaive is Marginal computed by re-evaluating the whole test set after every
@@ -33,20 +34,35 @@ func MarginalNaive(p Problem) (Values, error) {
 	if err != nil {
 		return Values{}, err
 	}
-	return marginal(m, p.Train, p.Test, model.NewNaiveTracker)
+	return marginal(m, p.Train, p.Test, model.NewNaiveTracker, p.Meter)
 }
 
 // MarginalFrom is Marginal on top of an already-trained model: a market that scores
 // contributions against an initial model. m is not modified (a clone is tracked); the
 // datasets must fit m's configuration as in a Problem.
 func MarginalFrom(m model.Model, train, test *dataset.Dataset) (Values, error) {
+	return MarginalFromMetered(m, train, test, nil)
+}
+
+// MarginalFromMetered is MarginalFrom charging meter (nil: unmetered) gas.Sample once
+// and gas.Step once per test row before each training row is added.
+func MarginalFromMetered(m model.Model, train, test *dataset.Dataset, meter gas.Meter) (Values, error) {
 	if m == nil {
 		return Values{}, errors.New("value: marginal: nil model")
 	}
 	if err := checkProblemShape(Problem{Config: m.Config(), Train: train, Test: test}); err != nil {
 		return Values{}, err
 	}
-	return marginal(m.Clone(), train, test, model.NewTracker)
+	return marginal(m.Clone(), train, test, model.NewTracker, meter)
+}
+
+// chargeStep charges meter for one row added through a tracker of t test rows:
+// gas.Sample once and gas.Step t times.
+func chargeStep(meter gas.Meter, t int) error {
+	if err := charge(meter, gas.Sample, 1, 1); err != nil {
+		return err
+	}
+	return charge(meter, gas.Step, 1, uint64(t))
 }
 
 func marginalStart(p Problem) (model.Model, error) {
@@ -60,7 +76,7 @@ func marginalStart(p Problem) (model.Model, error) {
 	return m, nil
 }
 
-func marginal(m model.Model, train, test *dataset.Dataset, mk func(model.Model, *dataset.Dataset) (model.Tracker, error)) (Values, error) {
+func marginal(m model.Model, train, test *dataset.Dataset, mk func(model.Model, *dataset.Dataset) (model.Tracker, error), meter gas.Meter) (Values, error) {
 	tr, err := mk(m, test)
 	if err != nil {
 		return Values{}, fmt.Errorf("value: marginal: test set: %w", err)
@@ -68,6 +84,9 @@ func marginal(m model.Model, train, test *dataset.Dataset, mk func(model.Model, 
 	v := Values{Num: make([]int64, train.Len()), Den: int64(test.Len())}
 	prev := tr.Correct()
 	for i := range v.Num {
+		if err := chargeStep(meter, test.Len()); err != nil {
+			return Values{}, fmt.Errorf("value: marginal: training row %d: %w", i, err)
+		}
 		c, err := tr.Add(train.Row(i), int(train.Y[i]))
 		if err != nil {
 			return Values{}, fmt.Errorf("value: marginal: training row %d: %w", i, err)

@@ -23,6 +23,7 @@ import (
 	"sync/atomic"
 
 	"github.com/meritchain/merit/engine/dataset"
+	"github.com/meritchain/merit/engine/gas"
 	"github.com/meritchain/merit/engine/fixed"
 	"github.com/meritchain/merit/engine/model"
 	"github.com/meritchain/merit/engine/rng"
@@ -115,6 +116,7 @@ type coalition interface {
 type modelGame struct {
 	cfg         model.Config
 	train, test *dataset.Dataset
+	meter       gas.Meter
 }
 
 func (g *modelGame) size() int   { return g.train.Len() }
@@ -129,6 +131,9 @@ type modelCoalition struct {
 }
 
 func (c *modelCoalition) reset() (int64, error) {
+	if err := chargeStep(c.g.meter, c.g.test.Len()); err != nil {
+		return 0, err
+	}
 	m, err := model.New(c.g.cfg)
 	if err != nil {
 		return 0, err
@@ -142,6 +147,9 @@ func (c *modelCoalition) reset() (int64, error) {
 }
 
 func (c *modelCoalition) add(i int) (int64, error) {
+	if err := chargeStep(c.g.meter, c.g.test.Len()); err != nil {
+		return 0, err
+	}
 	u, err := c.tr.Add(c.g.train.Row(i), int(c.g.train.Y[i]))
 	if err != nil {
 		return 0, fmt.Errorf("value: training row %d: %w", i, err)
@@ -150,6 +158,12 @@ func (c *modelCoalition) add(i int) (int64, error) {
 }
 
 func (c *modelCoalition) utility(members []int) (int64, error) {
+	if err := charge(c.g.meter, gas.Sample, 1, uint64(len(members))); err != nil {
+		return 0, err
+	}
+	if err := charge(c.g.meter, gas.Step, 1, uint64(c.g.test.Len())); err != nil {
+		return 0, err
+	}
 	m, err := model.New(c.g.cfg)
 	if err != nil {
 		return 0, err
@@ -205,11 +219,17 @@ func problemGame(p Problem) (*modelGame, error) {
 // once the running count is within the tolerance of U(all). The value of row i is exactly
 // (Σ_j marginal_j(i)) / (samples·T), Den = samples·T, with no rounding. The result does not
 // depend on opts.Workers.
+//
+// p.Meter, if not nil, is charged before every model step: for each row added through a
+// tracker gas.Sample 1 and gas.Step T; for each fresh model (a permutation's start, a
+// Banzhaf subset's evaluation) gas.Sample (rows trained) and gas.Step T. The total does
+// not depend on opts.Workers.
 func PermutationShapley(p Problem, opts SampleOptions) (Values, SampleReport, error) {
 	g, err := problemGame(p)
 	if err != nil {
 		return Values{}, SampleReport{}, err
 	}
+	g.meter = p.Meter
 	return permutationShapley(g, opts)
 }
 
@@ -220,12 +240,14 @@ func PermutationShapley(p Problem, opts SampleOptions) (Values, SampleReport, er
 // U_j. Row i's value is mean{U_j : i ∈ S_j} − mean{U_j : i ∉ S_j}, divided by T; it is
 // reported as Num[i]/Den with Den = T·BanzhafScale and Num[i] the exact value times Den
 // rounded half-even (error at most 1/(2·Den)). A row in no subset or in every subset has
-// value 0 and is listed in the report. The result does not depend on opts.Workers.
+// value 0 and is listed in the report. The result does not depend on opts.Workers. It
+// charges p.Meter as PermutationShapley does.
 func Banzhaf(p Problem, opts SampleOptions) (Values, SampleReport, error) {
 	g, err := problemGame(p)
 	if err != nil {
 		return Values{}, SampleReport{}, err
 	}
+	g.meter = p.Meter
 	return banzhaf(g, opts)
 }
 

@@ -3,7 +3,7 @@ package drt
 import (
 	"github.com/meritchain/merit/engine/incentive"
 	"github.com/meritchain/merit/engine/incentive/internal/rules"
-	"github.com/meritchain/merit/engine/incentive/internal/wire"
+	"github.com/meritchain/merit/engine/internal/wire"
 )
 
 // The canonical encoding, version 1 (docs/INCENTIVES.md, "DRT state"). All integers are

@@ -4,7 +4,7 @@ import (
 	"fmt"
 
 	"github.com/meritchain/merit/engine/incentive"
-	"github.com/meritchain/merit/engine/incentive/internal/wire"
+	"github.com/meritchain/merit/engine/internal/wire"
 )
 
 // The canonical encoding, version 1 (docs/INCENTIVES.md, "Market state"):

@@ -2,7 +2,7 @@ package points
 
 import (
 	"github.com/meritchain/merit/engine/incentive"
-	"github.com/meritchain/merit/engine/incentive/internal/wire"
+	"github.com/meritchain/merit/engine/internal/wire"
 )
 
 // The canonical encoding, version 1 (docs/INCENTIVES.md, "Points state"):

@@ -1,5 +1,6 @@
 // Package wire holds the fixed-width little-endian writer and the checking reader that
-// the incentive mechanisms' canonical encodings are built from.
+// the engine's canonical encodings (the incentive mechanisms' states, the engine ABI's
+// requests and responses) are built from.
 //
 // Every encoding starts with a 4-byte magic and a u16 version. A Reader records the
 // first error and returns zero values afterwards, so a decoder reads straight through
@@ -33,6 +34,15 @@ func (w *Writer) U16(v uint16) { w.b = le.AppendUint16(w.b, v) }
 func (w *Writer) U32(v uint32) { w.b = le.AppendUint32(w.b, v) }
 func (w *Writer) U64(v uint64) { w.b = le.AppendUint64(w.b, v) }
 func (w *Writer) I32(v int32)  { w.b = le.AppendUint32(w.b, uint32(v)) }
+
+// I64 writes v as its two's-complement u64.
+func (w *Writer) I64(v int64) { w.b = le.AppendUint64(w.b, uint64(v)) }
+
+// Blob writes a u32 length and then b.
+func (w *Writer) Blob(b []byte) {
+	w.U32(uint32(len(b)))
+	w.b = append(w.b, b...)
+}
 
 // Bool writes 1 for true, 0 for false.
 func (w *Writer) Bool(v bool) {
@@ -136,6 +146,16 @@ func (r *Reader) U64() uint64 {
 }
 
 func (r *Reader) I32() int32 { return int32(r.U32()) }
+func (r *Reader) I64() int64 { return int64(r.U64()) }
+
+// Blob reads a u32 length and that many bytes; the result aliases the input.
+func (r *Reader) Blob() []byte {
+	n := r.U32()
+	if r.err != nil {
+		return nil
+	}
+	return r.take(int(n))
+}
 
 // Bool reads a byte that must be 0 or 1.
 func (r *Reader) Bool() bool {
