@@ -23,8 +23,8 @@ import (
 	"sync/atomic"
 
 	"github.com/meritchain/merit/engine/dataset"
-	"github.com/meritchain/merit/engine/gas"
 	"github.com/meritchain/merit/engine/fixed"
+	"github.com/meritchain/merit/engine/gas"
 	"github.com/meritchain/merit/engine/model"
 	"github.com/meritchain/merit/engine/rng"
 )
