@@ -283,8 +283,8 @@ func DecodeResponse(b []byte) (Response, error) {
 
 // Execute runs one encoded request and returns the encoded response. It first charges
 // gas.Call once and gas.InputByte per request byte, then decodes the request and charges
-// its work as it runs it. A failure returns an *Error and no response. Execute never
-// panics on any input.
+// its work as it runs it, and last gas.OutputByte per response byte. A failure returns an
+// *Error and no response. Execute never panics on any input.
 func Execute(req []byte, m gas.Meter) ([]byte, error) {
 	if err := m.Charge(gas.Call, 1); err != nil {
 		return nil, asError(CodeOutOfGas, err)
@@ -300,7 +300,11 @@ func Execute(req []byte, m gas.Meter) ([]byte, error) {
 	if err != nil {
 		return nil, asError(CodeInvalid, err)
 	}
-	return EncodeResponse(resp), nil
+	out := EncodeResponse(resp)
+	if err := m.Charge(gas.OutputByte, uint64(len(out))); err != nil {
+		return nil, asError(CodeOutOfGas, err)
+	}
+	return out, nil
 }
 
 // Run is Execute on a decoded request, returning the decoded response: what a native

@@ -20,6 +20,7 @@ func allCases(t testing.TB) []abitest.Case {
 	var cases []abitest.Case
 	for seed := uint64(1); seed <= 3; seed++ {
 		cases = append(cases, abitest.Random(seed)...)
+		cases = append(cases, abitest.Mechanisms(seed)...)
 	}
 	real, err := abitest.Real()
 	if err != nil {
@@ -44,6 +45,12 @@ func TestCanonical(t *testing.T) {
 			t.Fatalf("%s: request re-encoding differs", c.Name)
 		}
 		resp, _, err := call(c.Request, 1<<62)
+		if abitest.Invalid(c) {
+			if !errors.Is(err, abi.ErrInvalid) || resp != nil {
+				t.Fatalf("%s: %v, want an invalid-request error", c.Name, err)
+			}
+			continue
+		}
 		if err != nil {
 			t.Fatalf("%s: %v", c.Name, err)
 		}
@@ -67,7 +74,7 @@ func TestGas(t *testing.T) {
 		resp1, used1, err1 := call(c.Request, 1<<62)
 		runtime.GOMAXPROCS(4)
 		resp4, used4, err4 := call(c.Request, 1<<62)
-		if err1 != nil || err4 != nil || used1 != used4 || !bytes.Equal(resp1, resp4) {
+		if (err1 != nil) != abitest.Invalid(c) || fmtErr(err1) != fmtErr(err4) || used1 != used4 || !bytes.Equal(resp1, resp4) {
 			t.Fatalf("%s: 1 worker: gas %d, %v; 4 workers: gas %d, %v", c.Name, used1, err1, used4, err4)
 		}
 		base := gas.Default.Cost(gas.Call, 1) + gas.Default.Cost(gas.InputByte, uint64(len(c.Request)))
@@ -82,7 +89,7 @@ func TestGas(t *testing.T) {
 		if !errors.As(err, &e) || e.Code != abi.CodeOutOfGas {
 			t.Fatalf("%s: out of gas is %T %v, want *abi.Error with CodeOutOfGas", c.Name, err, err)
 		}
-		if _, used, err := call(c.Request, used1); err != nil || used != used1 {
+		if _, used, err := call(c.Request, used1); fmtErr(err) != fmtErr(err1) || used != used1 {
 			t.Fatalf("%s: exactly enough gas: used %d, %v", c.Name, used, err)
 		}
 	}
@@ -90,16 +97,16 @@ func TestGas(t *testing.T) {
 
 // TestGasGrowsWithWork: a bigger problem costs more gas, roughly in proportion to its work.
 func TestGasGrowsWithWork(t *testing.T) {
-	// gasOf returns the gas of KNN-Shapley beyond the call and input-byte charges.
+	// gasOf returns the gas of KNN-Shapley beyond the call and byte charges.
 	gasOf := func(n, t int) uint64 {
 		tr := abitest.RandomDataset(rngFor(1), n, 8, 3, false, false, 50)
 		te := abitest.RandomDataset(rngFor(2), t, 8, 3, false, false, 50)
 		req := abi.EncodeRequest(&abi.KNNShapley{K: 3, Train: tr, Test: te})
-		_, used, err := call(req, 1<<62)
+		resp, used, err := call(req, 1<<62)
 		if err != nil {
 			panic(err)
 		}
-		return used - gas.Default.Cost(gas.Call, 1) - gas.Default.Cost(gas.InputByte, uint64(len(req)))
+		return used - gas.Default.Cost(gas.Call, 1) - gas.Default.Cost(gas.InputByte, uint64(len(req))) - gas.Default.Cost(gas.OutputByte, uint64(len(resp)))
 	}
 	small, big := gasOf(100, 10), gasOf(100, 40)
 	if big != 4*small {
@@ -201,6 +208,13 @@ func TestMatchesEngine(t *testing.T) {
 			t.Fatalf("predict row %d: %d, want %d", i, p, want)
 		}
 	}
+}
+
+func fmtErr(err error) string {
+	if err == nil {
+		return ""
+	}
+	return err.Error()
 }
 
 func equalInts(a, b []int64) bool {

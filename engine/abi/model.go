@@ -14,14 +14,14 @@ import (
 type ModelNew struct{ Config model.Config }
 
 // ModelTrain updates a model with every row of Data, in order. Body: model blob, dataset
-// blob. Gas per row: gas.Sample 1 and gas.Element as for a prediction (rowCost).
+// blob. Gas per row: gas.Sample 1 and gas.Element model.UpdateCost.
 type ModelTrain struct {
 	Model model.Model
 	Data  *dataset.Dataset
 }
 
 // ModelPredict predicts every row of Data (its labels are ignored). Body: model blob,
-// dataset blob. Gas per row: gas.Sample 1 and gas.Element rowCost.
+// dataset blob. Gas per row: gas.Sample 1 and gas.Element model.PredictCost.
 type ModelPredict struct {
 	Model model.Model
 	Data  *dataset.Dataset
@@ -89,7 +89,7 @@ func (r *ModelTrain) run(m gas.Meter) (Response, error) {
 	md := r.Model
 	for i := range r.Data.Len() {
 		x := r.Data.Row(i)
-		if err := chargeRow(m, md, x); err != nil {
+		if err := chargeUpdate(m, md, x); err != nil {
 			return nil, err
 		}
 		if err := md.Update(x, int(r.Data.Y[i])); err != nil {
@@ -128,33 +128,19 @@ func (r *ModelEvaluate) run(m gas.Meter) (Response, error) {
 	return &EvaluateResult{Correct: uint64(c), Rows: uint64(r.Data.Len())}, nil
 }
 
-// chargeRow charges one row through md: gas.Sample 1 and gas.Element rowCost.
+// chargeRow charges predicting x with md: gas.Sample 1 and gas.Element model.PredictCost.
 func chargeRow(m gas.Meter, md model.Model, x dataset.Row) error {
+	return chargeSample(m, model.PredictCost(md.Config(), model.StoredRows(md), model.Nnz(x)))
+}
+
+// chargeUpdate charges updating md with x: gas.Sample 1 and gas.Element model.UpdateCost.
+func chargeUpdate(m gas.Meter, md model.Model, x dataset.Row) error {
+	return chargeSample(m, model.UpdateCost(md.Config(), model.Nnz(x)))
+}
+
+func chargeSample(m gas.Meter, elements uint64) error {
 	if err := m.Charge(gas.Sample, 1); err != nil {
 		return err
 	}
-	return m.Charge(gas.Element, rowCost(md, x))
-}
-
-// rowCost is the kernel elements of one prediction of x by md (with C classes, D dims,
-// and nnz(x) the row's stored values): knn, (stored rows)·D distances; centroid, C·D;
-// the others, C·nnz(x) (a binary perceptron: nnz(x)).
-func rowCost(md model.Model, x dataset.Row) uint64 {
-	c := md.Config()
-	nnz := uint64(len(x.Dense))
-	if x.IsSparse() {
-		nnz = uint64(len(x.Idx))
-	}
-	classes := uint64(c.Classes)
-	switch c.Family {
-	case model.KNN:
-		return uint64(model.StoredRows(md)) * uint64(c.Dims)
-	case model.Centroid:
-		return classes * uint64(c.Dims)
-	case model.Perceptron:
-		if classes == 2 {
-			classes = 1
-		}
-	}
-	return classes * max(nnz, 1)
+	return m.Charge(gas.Element, elements)
 }

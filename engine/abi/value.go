@@ -10,7 +10,7 @@ import (
 
 // Marginal scores each row of Train by the change in correct predictions on Test it
 // causes when added, in order, to Model (value.MarginalFrom). Body: model blob, train
-// blob, test blob. Gas: per training row gas.Sample 1 and gas.Step T.
+// blob, test blob. Gas: per training row gas.Sample 1 and gas.Step T·model.StepWeight.
 type Marginal struct {
 	Model       model.Model
 	Train, Test *dataset.Dataset

@@ -203,13 +203,3 @@ func (m *knn) Clone() Model {
 	c.y = slices.Clone(m.y)
 	return &c
 }
-
-// StoredRows returns the number of training rows m keeps and compares every prediction
-// against: a knn model's stored rows, 0 for the other families (whose cost per
-// prediction does not grow with training).
-func StoredRows(m Model) int {
-	if k, ok := m.(*knn); ok {
-		return len(k.y)
-	}
-	return 0
-}

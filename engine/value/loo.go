@@ -118,7 +118,8 @@ func LeaveOneOut(p Problem, workers int) (Values, error) {
 
 // looCharge charges p.Meter, before the per-row work, for that work (with N training
 // rows, T test rows, D dims, C classes): knn, gas.Element N·T·D (every distance) and
-// gas.Sample T; the removal families, a tracker step (gas.Sample 1, gas.Step T) for each
+// gas.Sample T; the removal families, a tracker step (gas.Sample 1, gas.Step
+// T·model.StepWeight) for each
 // removal and each re-addition; the perceptron, for each row retrained, gas.Sample N (the
 // rows replayed) and gas.Element T·D·C (the evaluation).
 func looCharge(p Problem, c model.Config, mistake []bool) error {
@@ -133,7 +134,7 @@ func looCharge(p Problem, c model.Config, mistake []bool) error {
 		if err := charge(p.Meter, gas.Sample, 2, n); err != nil {
 			return err
 		}
-		return charge(p.Meter, gas.Step, 2*n, t)
+		return charge(p.Meter, gas.Step, 2*n*t, model.StepWeight(c))
 	}
 	var retrain uint64
 	for _, m := range mistake {

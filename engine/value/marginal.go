@@ -44,8 +44,8 @@ func MarginalFrom(m model.Model, train, test *dataset.Dataset) (Values, error) {
 	return MarginalFromMetered(m, train, test, nil)
 }
 
-// MarginalFromMetered is MarginalFrom charging meter (nil: unmetered) gas.Sample once
-// and gas.Step once per test row before each training row is added.
+// MarginalFromMetered is MarginalFrom charging meter (nil: unmetered), before each
+// training row is added, gas.Sample 1 and gas.Step T·model.StepWeight (T test rows).
 func MarginalFromMetered(m model.Model, train, test *dataset.Dataset, meter gas.Meter) (Values, error) {
 	if m == nil {
 		return Values{}, errors.New("value: marginal: nil model")
@@ -56,13 +56,13 @@ func MarginalFromMetered(m model.Model, train, test *dataset.Dataset, meter gas.
 	return marginal(m.Clone(), train, test, model.NewTracker, meter)
 }
 
-// chargeStep charges meter for one row added through a tracker of t test rows:
-// gas.Sample once and gas.Step t times.
-func chargeStep(meter gas.Meter, t int) error {
+// chargeStep charges meter for one row added to (or removed from) a tracker of a model of
+// configuration c on t test rows: gas.Sample once and gas.Step t·model.StepWeight(c).
+func chargeStep(meter gas.Meter, c model.Config, t int) error {
 	if err := charge(meter, gas.Sample, 1, 1); err != nil {
 		return err
 	}
-	return charge(meter, gas.Step, 1, uint64(t))
+	return charge(meter, gas.Step, uint64(t), model.StepWeight(c))
 }
 
 func marginalStart(p Problem) (model.Model, error) {
@@ -84,7 +84,7 @@ func marginal(m model.Model, train, test *dataset.Dataset, mk func(model.Model, 
 	v := Values{Num: make([]int64, train.Len()), Den: int64(test.Len())}
 	prev := tr.Correct()
 	for i := range v.Num {
-		if err := chargeStep(meter, test.Len()); err != nil {
+		if err := chargeStep(meter, m.Config(), test.Len()); err != nil {
 			return Values{}, fmt.Errorf("value: marginal: training row %d: %w", i, err)
 		}
 		c, err := tr.Add(train.Row(i), int(train.Y[i]))

@@ -131,7 +131,7 @@ type modelCoalition struct {
 }
 
 func (c *modelCoalition) reset() (int64, error) {
-	if err := chargeStep(c.g.meter, c.g.test.Len()); err != nil {
+	if err := chargeStep(c.g.meter, c.g.cfg, c.g.test.Len()); err != nil {
 		return 0, err
 	}
 	m, err := model.New(c.g.cfg)
@@ -147,7 +147,7 @@ func (c *modelCoalition) reset() (int64, error) {
 }
 
 func (c *modelCoalition) add(i int) (int64, error) {
-	if err := chargeStep(c.g.meter, c.g.test.Len()); err != nil {
+	if err := chargeStep(c.g.meter, c.g.cfg, c.g.test.Len()); err != nil {
 		return 0, err
 	}
 	u, err := c.tr.Add(c.g.train.Row(i), int(c.g.train.Y[i]))
@@ -158,10 +158,7 @@ func (c *modelCoalition) add(i int) (int64, error) {
 }
 
 func (c *modelCoalition) utility(members []int) (int64, error) {
-	if err := charge(c.g.meter, gas.Sample, 1, uint64(len(members))); err != nil {
-		return 0, err
-	}
-	if err := charge(c.g.meter, gas.Step, 1, uint64(c.g.test.Len())); err != nil {
+	if err := c.g.chargeUtility(members); err != nil {
 		return 0, err
 	}
 	m, err := model.New(c.g.cfg)
@@ -175,6 +172,26 @@ func (c *modelCoalition) utility(members []int) (int64, error) {
 	}
 	u, err := m.Evaluate(c.g.test)
 	return int64(u), err
+}
+
+// chargeUtility charges g.meter (nil: unmetered) for a fresh model trained on members
+// and evaluated on the test set: gas.Sample per member and per test row, and gas.Element
+// for each update (model.UpdateCost) and each prediction (model.PredictCost).
+func (g *modelGame) chargeUtility(members []int) error {
+	if g.meter == nil {
+		return nil
+	}
+	var elems uint64
+	for _, i := range members {
+		elems += model.UpdateCost(g.cfg, model.Nnz(g.train.Row(i)))
+	}
+	for t := range g.test.Len() {
+		elems += model.PredictCost(g.cfg, len(members), model.Nnz(g.test.Row(t)))
+	}
+	if err := charge(g.meter, gas.Sample, 1, uint64(len(members)+g.test.Len())); err != nil {
+		return err
+	}
+	return charge(g.meter, gas.Element, 1, elems)
 }
 
 // problemGame checks p and returns its game. It evaluates an empty model on the test and
@@ -220,10 +237,12 @@ func problemGame(p Problem) (*modelGame, error) {
 // (Σ_j marginal_j(i)) / (samples·T), Den = samples·T, with no rounding. The result does not
 // depend on opts.Workers.
 //
-// p.Meter, if not nil, is charged before every model step: for each row added through a
-// tracker gas.Sample 1 and gas.Step T; for each fresh model (a permutation's start, a
-// Banzhaf subset's evaluation) gas.Sample (rows trained) and gas.Step T. The total does
-// not depend on opts.Workers.
+// p.Meter, if not nil, is charged before every model step: for each permutation's start
+// and each row added through a tracker, gas.Sample 1 and gas.Step T·model.StepWeight;
+// for a fresh model
+// trained and evaluated (U(all), a Banzhaf subset) gas.Sample per row trained and per
+// test row, and gas.Element per update and prediction (model.UpdateCost and
+// model.PredictCost). The total does not depend on opts.Workers.
 func PermutationShapley(p Problem, opts SampleOptions) (Values, SampleReport, error) {
 	g, err := problemGame(p)
 	if err != nil {
