@@ -4,8 +4,11 @@ SHELL       := bash
 GO          ?= go
 BIN         := bin
 FUZZTIME    ?= 30s
+# WASM_GO is the Go toolchain the committed WebAssembly builds (wasm/*.wasm) are made with:
+# another version gives other bytes, so `make wasm` refuses to run under any other.
+WASM_GO     := go1.26.8
 
-.PHONY: all build demo test fmt-check vet lint bench bench-quick fuzz clean
+.PHONY: all build demo test fmt-check vet lint bench bench-quick bench-deps fuzz clean
 
 all: build
 
@@ -36,6 +39,9 @@ test: fmt-check vet check-generate
 	GO=$(GO) bash .ci/qemu-arm64.sh
 	@echo "== accuracy parity: integer engine vs float64 reference (internal/floatref)"
 	$(GO) test -v ./internal/floatref/ | grep -v -E '^(=== (RUN|PAUSE|CONT)|    --- PASS)'
+	@echo "== the appchain (chain/, its own Go module): vet, keeper and integration tests, and the"
+	@echo "   end-to-end test (builds meritd, runs a one-validator chain on loopback, drives it with the CLI)"
+	cd chain && $(GO) vet ./... && $(GO) test ./...
 
 fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); \
@@ -46,13 +52,21 @@ vet:
 
 lint: fmt-check vet
 
-## bench: run the benchmark suite and rewrite BENCHMARKS.md (about 15 minutes).
+## bench: run the benchmark suite and rewrite BENCHMARKS.md and docs/bench/scaling.png, with
+## Merit against its NumPy/scikit-learn peer (bench/peer/) on the same data (about 7 minutes on
+## 2 cores, plus the WebAssembly benchmarks). It installs the peer's Debian packages when run as root.
 bench:
 	$(GO) run ./bench
 
-## bench-quick: the same harness at tiny sizes (a smoke test; writes a scratch file).
+## bench-quick: the same harness, every part of it (the peer too), at tiny sizes: a smoke test.
+## It writes scratch files ($TMPDIR/BENCHMARKS.quick.md and .scaling.png), never BENCHMARKS.md.
 bench-quick:
 	$(GO) run ./bench -quick -out $${TMPDIR:-/tmp}/BENCHMARKS.quick.md
+
+## bench-deps: install (as root) or check the peer's packages: Debian's python3-numpy,
+## python3-sklearn and OpenBLAS.
+bench-deps:
+	$(GO) run ./bench -peer-deps
 
 ## fuzz: run every fuzz target for FUZZTIME each (default 30s).
 fuzz:
@@ -61,16 +75,50 @@ fuzz:
 clean:
 	rm -rf $(BIN)
 
+## wasm: build the engine for WebAssembly, reproducibly: wasm/merit-pure.wasm (portable
+## kernels), wasm/merit-host.wasm (host kernels), and wasm/builds.go with their SHA-256
+## (docs/WASM.md). Needs Go $(WASM_GO) exactly (GOTOOLCHAIN=$(WASM_GO) make wasm fetches it).
+.PHONY: wasm
+wasm:
+	@v=$$($(GO) env GOVERSION); if [ "$$v" != "$(WASM_GO)" ]; then \
+	  echo "make wasm: this is $$v, but the committed WebAssembly builds are made with $(WASM_GO), and another Go gives other bytes."; \
+	  echo "Run GOTOOLCHAIN=$(WASM_GO) make wasm (or change WASM_GO in the Makefile to re-pin the builds deliberately)."; exit 1; fi
+	GO=$(GO) $(GO) run ./wasm/internal/build -go $(WASM_GO) -out wasm
+
 ## generate: regenerate the amd64 SIMD kernels (simd/kernels_amd64.s and .go) with avo.
 .PHONY: generate check-generate
 generate:
 	cd simd && $(GO) generate
 
-## check-generate: regenerate the kernels into a temporary directory and fail if the
-## committed files differ (the generator builds avo: ~35 s of CPU with a cold build cache).
-check-generate:
+## check-generate: regenerate the kernels and the WebAssembly builds into a temporary
+## directory and fail if the committed files differ (the generator builds avo: ~35 s of CPU
+## with a cold build cache; the two wasm builds about as much). The wasm check needs Go
+## $(WASM_GO), like make wasm.
+check-generate: check-proto
 	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
 	$(GO) run -C simd/_asm . -out "$$tmp/kernels_amd64.s" -stubs "$$tmp/kernels_amd64.go" -pkg simd; \
 	if diff -u simd/kernels_amd64.s "$$tmp/kernels_amd64.s" && diff -u simd/kernels_amd64.go "$$tmp/kernels_amd64.go"; then \
 	  echo "check-generate: simd/kernels_amd64.{s,go} are what simd/_asm generates"; \
 	else echo "check-generate: simd/kernels_amd64.{s,go} are stale: run make generate"; exit 1; fi
+	@v=$$($(GO) env GOVERSION); if [ "$$v" != "$(WASM_GO)" ]; then \
+	  echo "check-generate: this is $$v; the WebAssembly builds are made with $(WASM_GO): run GOTOOLCHAIN=$(WASM_GO) make check-generate"; exit 1; fi
+	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	GO=$(GO) $(GO) run ./wasm/internal/build -go $(WASM_GO) -out "$$tmp"; \
+	if cmp wasm/merit-pure.wasm "$$tmp/merit-pure.wasm" && cmp wasm/merit-host.wasm "$$tmp/merit-host.wasm" && diff -u wasm/builds.go "$$tmp/builds.go"; then \
+	  echo "check-generate: wasm/merit-{pure,host}.wasm and wasm/builds.go are byte-identical to a rebuild"; \
+	else echo "check-generate: the WebAssembly builds are stale: run make wasm"; exit 1; fi
+
+## chain: build the appchain daemon into ./build/meritd (chain/README.md).
+.PHONY: chain proto check-proto
+chain:
+	$(MAKE) -C chain build BUILD=$(CURDIR)/build GO=$(GO)
+
+## proto: regenerate chain/x/merit/types/*.pb.go from chain/proto (installs buf and
+## protoc-gen-gocosmos at pinned versions with go install when missing).
+proto:
+	$(MAKE) -C chain proto GO=$(GO)
+
+## check-proto: fail if `make proto` changes the committed generated code (part of
+## check-generate).
+check-proto:
+	$(MAKE) -C chain check-proto GO=$(GO)

@@ -27,6 +27,7 @@ import (
 // table, and the exported kernels at each level, against the portable set.
 //
 // The contract with the per-architecture files (dispatch_amd64.go, dispatch_arm64.go,
+// dispatch_wasmhost.go for the WebAssembly guest built with the merit_hostkernels tag,
 // and dispatch_other.go for the purego tag and every other architecture):
 //
 //	func archLevels() []Level             // accelerated levels this CPU and build support, best first
@@ -44,11 +45,13 @@ const (
 	AVX2                 // amd64 with AVX2 (VEX, 256-bit registers)
 	AVX512               // amd64 with AVX-512 F, DQ, BW, VL (512-bit and mask registers)
 	NEON                 // arm64 Advanced SIMD
+	Host                 // the WebAssembly guest's host kernels (wasip1, tag merit_hostkernels)
 )
 
-var levelNames = [...]string{Generic: "generic", AVX2: "avx2", AVX512: "avx512", NEON: "neon"}
+var levelNames = [...]string{Generic: "generic", AVX2: "avx2", AVX512: "avx512", NEON: "neon", Host: "host"}
 
-// String returns the level's name as MERIT_SIMD spells it: generic, avx2, avx512, neon.
+// String returns the level's name as MERIT_SIMD spells it: generic, avx2, avx512, neon,
+// host.
 func (l Level) String() string {
 	if int(l) < len(levelNames) {
 		return levelNames[l]
@@ -56,7 +59,7 @@ func (l Level) String() string {
 	return fmt.Sprintf("Level(%d)", uint8(l))
 }
 
-// ParseLevel returns the level named s (generic, avx2, avx512 or neon), or an error.
+// ParseLevel returns the level named s (generic, avx2, avx512, neon or host), or an error.
 func ParseLevel(s string) (Level, error) {
 	for l, name := range levelNames {
 		if s == name {
@@ -93,6 +96,8 @@ type kernelTable struct {
 	addConstI64       func(dst []int64, c int64)
 	subI32            func(dst, a, b []int32)
 	sqNormRows        func(ptr []int, val []int32, out, sum []int64)
+	addColsScaled     func(colptr []int, rows []uint32, vals []int32, idx []uint32, x []int32, out []int64)
+	addColsConst      func(colptr []int, rows []uint32, idx []uint32, c int64, out []int64)
 }
 
 // genericTable is the portable set: the reference every level is held against.
@@ -116,6 +121,8 @@ var genericTable = kernelTable{
 	addConstI64:       addConstI64Generic,
 	subI32:            subI32Generic,
 	sqNormRows:        sqNormRowsGeneric,
+	addColsScaled:     addColsScaledGeneric,
+	addColsConst:      addColsConstGeneric,
 }
 
 var (

@@ -345,3 +345,9 @@ func subI32Arch(dst, a, b []int32)                       { subI32At(current, dst
 func sqNormRowsArch(ptr []int, val []int32, out, sum []int64) {
 	sqNormRowsGeneric(ptr, val, out, sum)
 }
+func addColsScaledArch(colptr []int, rows []uint32, vals []int32, idx []uint32, x []int32, out []int64) {
+	addColsScaledGeneric(colptr, rows, vals, idx, x, out)
+}
+func addColsConstArch(colptr []int, rows []uint32, idx []uint32, c int64, out []int64) {
+	addColsConstGeneric(colptr, rows, idx, c, out)
+}

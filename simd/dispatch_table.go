@@ -149,3 +149,19 @@ func sqNormRowsArch(ptr []int, val []int32, out, sum []int64) {
 	}
 	impl.sqNormRows(ptr, val, out, sum)
 }
+
+func addColsScaledArch(colptr []int, rows []uint32, vals []int32, idx []uint32, x []int32, out []int64) {
+	if purego {
+		addColsScaledGeneric(colptr, rows, vals, idx, x, out)
+		return
+	}
+	impl.addColsScaled(colptr, rows, vals, idx, x, out)
+}
+
+func addColsConstArch(colptr []int, rows []uint32, idx []uint32, c int64, out []int64) {
+	if purego {
+		addColsConstGeneric(colptr, rows, idx, c, out)
+		return
+	}
+	impl.addColsConst(colptr, rows, idx, c, out)
+}

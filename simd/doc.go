@@ -18,7 +18,9 @@
 // the wide registers included) is chosen once at package init; the environment variable
 // MERIT_SIMD=generic|avx2|avx512|neon forces one, and Init reports an unknown or
 // unsupported value (the best level then stays in use). SetLevel switches level, for
-// tests and start-up code. The purego build tag removes all assembly.
+// tests and start-up code. The purego build tag removes all assembly. In the WebAssembly
+// guest built with the merit_hostkernels tag (wasm/guest), one more level, Host, calls the
+// host's native kernels as imported functions (dispatch_wasmhost.go, docs/WASM.md).
 //
 // The accelerated kernels are checked against the portable ones for every length 0..300,
 // longer random lengths, unaligned starts, the int32 extremes and overlapping outputs

@@ -182,6 +182,11 @@ func sqNormRowsGeneric(ptr []int, val []int32, out, sum []int64) {
 func AddColsScaled(colptr []int, rows []uint32, vals []int32, idx []uint32, x []int32, out []int64) {
 	mustSameLen(len(idx), len(x))
 	mustSameLen(len(rows), len(vals))
+	addColsScaledArch(colptr, rows, vals, idx, x, out)
+}
+
+func addColsScaledGeneric(colptr []int, rows []uint32, vals []int32, idx []uint32, x []int32, out []int64) {
+	x = x[:len(idx)]
 	for k, f := range idx {
 		s := int64(x[k])
 		a, b := colptr[f], colptr[f+1]
@@ -197,6 +202,10 @@ func AddColsScaled(colptr []int, rows []uint32, vals []int32, idx []uint32, x []
 // for every k (int64, wrapping): out[r] grows by c·|idx ∩ row r|. It panics if an index
 // is out of range.
 func AddColsConst(colptr []int, rows []uint32, idx []uint32, c int64, out []int64) {
+	addColsConstArch(colptr, rows, idx, c, out)
+}
+
+func addColsConstGeneric(colptr []int, rows []uint32, idx []uint32, c int64, out []int64) {
 	for _, f := range idx {
 		for _, r := range rows[colptr[f]:colptr[f+1]] {
 			out[r] += c

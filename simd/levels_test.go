@@ -89,6 +89,14 @@ func exportedAt(l Level) kernelTable {
 			defer at()()
 			SqNormRows(ptr, val, out, sum)
 		},
+		addColsScaled: func(colptr []int, rows []uint32, vals []int32, idx []uint32, x []int32, out []int64) {
+			defer at()()
+			AddColsScaled(colptr, rows, vals, idx, x, out)
+		},
+		addColsConst: func(colptr []int, rows []uint32, idx []uint32, c int64, out []int64) {
+			defer at()()
+			AddColsConst(colptr, rows, idx, c, out)
+		},
 	}
 }
 
@@ -402,6 +410,31 @@ func TestLevelsGather(t *testing.T) {
 			gatherSumRowsGeneric(w, ptr, idx, want)
 			if !slices.Equal(got, want) {
 				t.Fatalf("%v: GatherSumRows", l)
+			}
+		}
+		// CSC columns.
+		for range 50 {
+			nrows, ncols := 1+r.IntN(40), 1+r.IntN(30)
+			colptr := []int{0}
+			var rows []uint32
+			for range ncols {
+				rows = append(rows, randIdxAny(r, r.IntN(30), nrows)...)
+				colptr = append(colptr, len(rows))
+			}
+			vals := at(r, len(rows), r.IntN(8), r.IntN(3))
+			idx := randIdxAny(r, r.IntN(2*ncols), ncols)
+			x := at(r, len(idx), r.IntN(8), r.IntN(3))
+			got, want := make([]int64, nrows), make([]int64, nrows)
+			k.addColsScaled(colptr, rows, vals, idx, x, got)
+			addColsScaledGeneric(colptr, rows, vals, idx, x, want)
+			if !slices.Equal(got, want) {
+				t.Fatalf("%v: AddColsScaled", l)
+			}
+			c := int64(r.Uint64())
+			k.addColsConst(colptr, rows, idx, c, got)
+			addColsConstGeneric(colptr, rows, idx, c, want)
+			if !slices.Equal(got, want) {
+				t.Fatalf("%v: AddColsConst", l)
 			}
 		}
 	}

@@ -1,0 +1,298 @@
+//go:build wasip1 && merit_hostkernels && !purego
+
+package simd
+
+import "unsafe"
+
+// The WebAssembly guest's host-kernel level (Host): built for wasip1 with the
+// merit_hostkernels tag, the kernels call functions the host imports into the guest
+// (module "merit_simd", implemented by package wasm) that run the host's native kernels
+// directly on the guest's linear memory. The host receives the address and length of
+// every slice, checks that each lies inside the memory, and calls the exported kernel
+// of the same name, which checks the lengths and indices exactly as here; a failed
+// check is a trap, never a wrong answer. The kernels are exact integer functions, so
+// the result is the same bits as the portable Go; only the time differs.
+//
+// A host call costs about 60–70 ns (BenchmarkHostCall in package wasm), about what the
+// portable loop compiled to WebAssembly spends on 64 elements, so a call with fewer than
+// hostMin elements runs the portable kernel in the guest instead. Either way the result is identical; the threshold only moves time.
+// Host kernels charge no gas: the engine's outer loops charge per element before they
+// call a kernel, so gas is the same in every build.
+
+// hostMin is the number of elements below which a kernel runs in the guest.
+const hostMin = 64
+
+func archLevels() []Level { return []Level{Host} }
+
+func archUse(l Level, t *kernelTable) {
+	if l != Host {
+		return
+	}
+	t.dot = dotHost
+	t.sqDist = sqDistHost
+	t.dotBatch = dotBatchHost
+	t.sqDistBatch = sqDistBatchHost
+	t.addScaledSat = addScaledSatHost
+	t.addScaledSatExact = addScaledSatExactHost
+	t.addScaled64 = addScaled64Host
+	t.gatherDot = gatherDotHost
+	t.gatherSum = gatherSumHost
+	t.gatherDotRows = gatherDotRowsHost
+	t.gatherSumRows = gatherSumRowsHost
+	t.sum = sumHost
+	t.countZero = func(x []int32) int { return countEqHost(x, 0) }
+	t.countEq = countEqHost
+	t.minMax = minMaxHost
+	t.addScaledI64 = addScaledI64Host
+	t.addConstI64 = addConstI64Host
+	t.subI32 = subI32Host
+	t.sqNormRows = sqNormRowsHost
+	t.addColsScaled = addColsScaledHost
+	t.addColsConst = addColsConstHost
+}
+
+// Pointers and lengths of the slices the host reads. An int is 64 bits in the guest (and
+// on every host that runs this build), so a []int is passed as it is.
+func pI32(x []int32) unsafe.Pointer  { return unsafe.Pointer(unsafe.SliceData(x)) }
+func pI64(x []int64) unsafe.Pointer  { return unsafe.Pointer(unsafe.SliceData(x)) }
+func pU32(x []uint32) unsafe.Pointer { return unsafe.Pointer(unsafe.SliceData(x)) }
+func pInt(x []int) unsafe.Pointer    { return unsafe.Pointer(unsafe.SliceData(x)) }
+
+// The imports. Every slice is a (pointer, length) pair, lengths in elements.
+
+//go:wasmimport merit_simd dot
+func hostDot(a unsafe.Pointer, na uint32, b unsafe.Pointer, nb uint32) int64
+
+//go:wasmimport merit_simd sq_dist
+func hostSqDist(a unsafe.Pointer, na uint32, b unsafe.Pointer, nb uint32) int64
+
+//go:wasmimport merit_simd dot_batch
+func hostDotBatch(rows unsafe.Pointer, nrows uint32, q unsafe.Pointer, nq uint32, out unsafe.Pointer, nout uint32)
+
+//go:wasmimport merit_simd sq_dist_batch
+func hostSqDistBatch(rows unsafe.Pointer, nrows uint32, q unsafe.Pointer, nq uint32, out unsafe.Pointer, nout uint32)
+
+//go:wasmimport merit_simd add_scaled_sat
+func hostAddScaledSat(dst unsafe.Pointer, ndst uint32, s int32, x unsafe.Pointer, nx uint32, lim int32)
+
+//go:wasmimport merit_simd add_scaled_sat_exact
+func hostAddScaledSatExact(dst unsafe.Pointer, ndst uint32, s int32, x unsafe.Pointer, nx uint32, lim int32) uint32
+
+//go:wasmimport merit_simd add_scaled64
+func hostAddScaled64(dst unsafe.Pointer, ndst uint32, s int64, x unsafe.Pointer, nx uint32)
+
+//go:wasmimport merit_simd gather_dot
+func hostGatherDot(w unsafe.Pointer, nw uint32, idx unsafe.Pointer, nidx uint32, val unsafe.Pointer, nval uint32) int64
+
+//go:wasmimport merit_simd gather_sum
+func hostGatherSum(w unsafe.Pointer, nw uint32, idx unsafe.Pointer, nidx uint32) int64
+
+//go:wasmimport merit_simd gather_dot_rows
+func hostGatherDotRows(w unsafe.Pointer, nw uint32, ptr unsafe.Pointer, nptr uint32, idx unsafe.Pointer, nidx uint32, val unsafe.Pointer, nval uint32, out unsafe.Pointer, nout uint32)
+
+//go:wasmimport merit_simd gather_sum_rows
+func hostGatherSumRows(w unsafe.Pointer, nw uint32, ptr unsafe.Pointer, nptr uint32, idx unsafe.Pointer, nidx uint32, out unsafe.Pointer, nout uint32)
+
+//go:wasmimport merit_simd sum
+func hostSum(x unsafe.Pointer, nx uint32) int64
+
+//go:wasmimport merit_simd count_eq
+func hostCountEq(x unsafe.Pointer, nx uint32, v int32) uint32
+
+// min_max returns lo in the low 32 bits and hi in the high 32 bits.
+//
+//go:wasmimport merit_simd min_max
+func hostMinMax(x unsafe.Pointer, nx uint32) uint64
+
+//go:wasmimport merit_simd add_scaled_i64
+func hostAddScaledI64(dst unsafe.Pointer, ndst uint32, s int64, src unsafe.Pointer, nsrc uint32)
+
+//go:wasmimport merit_simd add_const_i64
+func hostAddConstI64(dst unsafe.Pointer, ndst uint32, c int64)
+
+//go:wasmimport merit_simd sub_i32
+func hostSubI32(dst unsafe.Pointer, ndst uint32, a unsafe.Pointer, na uint32, b unsafe.Pointer, nb uint32)
+
+//go:wasmimport merit_simd sq_norm_rows
+func hostSqNormRows(ptr unsafe.Pointer, nptr uint32, val unsafe.Pointer, nval uint32, out unsafe.Pointer, nout uint32, sum unsafe.Pointer, nsum uint32)
+
+//go:wasmimport merit_simd add_cols_scaled
+func hostAddColsScaled(colptr unsafe.Pointer, ncolptr uint32, rows unsafe.Pointer, nrows uint32, vals unsafe.Pointer, nvals uint32, idx unsafe.Pointer, nidx uint32, x unsafe.Pointer, nx uint32, out unsafe.Pointer, nout uint32)
+
+//go:wasmimport merit_simd add_cols_const
+func hostAddColsConst(colptr unsafe.Pointer, ncolptr uint32, rows unsafe.Pointer, nrows uint32, idx unsafe.Pointer, nidx uint32, c int64, out unsafe.Pointer, nout uint32)
+
+// The table entries: the portable kernel below hostMin elements, else the host's.
+
+func dotHost(a, b []int32) int64 {
+	if len(a) < hostMin {
+		return dotGeneric(a, b)
+	}
+	return hostDot(pI32(a), uint32(len(a)), pI32(b), uint32(len(b)))
+}
+
+func sqDistHost(a, b []int32) int64 {
+	if len(a) < hostMin {
+		return sqDistGeneric(a, b)
+	}
+	return hostSqDist(pI32(a), uint32(len(a)), pI32(b), uint32(len(b)))
+}
+
+func dotBatchHost(rows, q []int32, out []int64) {
+	if len(rows) < hostMin {
+		dotBatchGeneric(rows, q, out)
+		return
+	}
+	hostDotBatch(pI32(rows), uint32(len(rows)), pI32(q), uint32(len(q)), pI64(out), uint32(len(out)))
+}
+
+func sqDistBatchHost(rows, q []int32, out []int64) {
+	if len(rows) < hostMin {
+		sqDistBatchGeneric(rows, q, out)
+		return
+	}
+	hostSqDistBatch(pI32(rows), uint32(len(rows)), pI32(q), uint32(len(q)), pI64(out), uint32(len(out)))
+}
+
+func addScaledSatHost(dst []int32, s int32, x []int32, lim int32) {
+	if len(x) < hostMin {
+		addScaledSatGeneric(dst, s, x, lim)
+		return
+	}
+	hostAddScaledSat(pI32(dst), uint32(len(dst)), s, pI32(x), uint32(len(x)), lim)
+}
+
+func addScaledSatExactHost(dst []int32, s int32, x []int32, lim int32) bool {
+	if len(x) < hostMin {
+		return addScaledSatExactGeneric(dst, s, x, lim)
+	}
+	return hostAddScaledSatExact(pI32(dst), uint32(len(dst)), s, pI32(x), uint32(len(x)), lim) != 0
+}
+
+func addScaled64Host(dst []int64, s int64, x []int32) {
+	if len(x) < hostMin {
+		addScaled64Generic(dst, s, x)
+		return
+	}
+	hostAddScaled64(pI64(dst), uint32(len(dst)), s, pI32(x), uint32(len(x)))
+}
+
+func gatherDotHost(w []int32, idx []uint32, val []int32) int64 {
+	if len(idx) < hostMin {
+		return gatherDotGeneric(w, idx, val)
+	}
+	return hostGatherDot(pI32(w), uint32(len(w)), pU32(idx), uint32(len(idx)), pI32(val), uint32(len(val)))
+}
+
+func gatherSumHost(w []int32, idx []uint32) int64 {
+	if len(idx) < hostMin {
+		return gatherSumGeneric(w, idx)
+	}
+	return hostGatherSum(pI32(w), uint32(len(w)), pU32(idx), uint32(len(idx)))
+}
+
+func gatherDotRowsHost(w []int32, ptr []int, idx []uint32, val []int32, out []int64) {
+	if len(idx)+len(out) < hostMin {
+		gatherDotRowsGeneric(w, ptr, idx, val, out)
+		return
+	}
+	hostGatherDotRows(pI32(w), uint32(len(w)), pInt(ptr), uint32(len(ptr)), pU32(idx), uint32(len(idx)),
+		pI32(val), uint32(len(val)), pI64(out), uint32(len(out)))
+}
+
+func gatherSumRowsHost(w []int32, ptr []int, idx []uint32, out []int64) {
+	if len(idx)+len(out) < hostMin {
+		gatherSumRowsGeneric(w, ptr, idx, out)
+		return
+	}
+	hostGatherSumRows(pI32(w), uint32(len(w)), pInt(ptr), uint32(len(ptr)), pU32(idx), uint32(len(idx)),
+		pI64(out), uint32(len(out)))
+}
+
+func sumHost(x []int32) int64 {
+	if len(x) < hostMin {
+		return sumGeneric(x)
+	}
+	return hostSum(pI32(x), uint32(len(x)))
+}
+
+func countEqHost(x []int32, v int32) int {
+	if len(x) < hostMin {
+		return countEqGeneric(x, v)
+	}
+	return int(hostCountEq(pI32(x), uint32(len(x)), v))
+}
+
+func minMaxHost(x []int32) (lo, hi int32) {
+	if len(x) < hostMin {
+		return minMaxGeneric(x)
+	}
+	r := hostMinMax(pI32(x), uint32(len(x)))
+	return int32(uint32(r)), int32(uint32(r >> 32))
+}
+
+func addScaledI64Host(dst []int64, s int64, src []int64) {
+	if len(src) < hostMin {
+		addScaledI64Generic(dst, s, src)
+		return
+	}
+	hostAddScaledI64(pI64(dst), uint32(len(dst)), s, pI64(src), uint32(len(src)))
+}
+
+func addConstI64Host(dst []int64, c int64) {
+	if len(dst) < hostMin {
+		addConstI64Generic(dst, c)
+		return
+	}
+	hostAddConstI64(pI64(dst), uint32(len(dst)), c)
+}
+
+func subI32Host(dst, a, b []int32) {
+	if len(a) < hostMin {
+		subI32Generic(dst, a, b)
+		return
+	}
+	hostSubI32(pI32(dst), uint32(len(dst)), pI32(a), uint32(len(a)), pI32(b), uint32(len(b)))
+}
+
+func sqNormRowsHost(ptr []int, val []int32, out, sum []int64) {
+	if len(val)+len(out) < hostMin {
+		sqNormRowsGeneric(ptr, val, out, sum)
+		return
+	}
+	hostSqNormRows(pInt(ptr), uint32(len(ptr)), pI32(val), uint32(len(val)), pI64(out), uint32(len(out)),
+		pI64(sum), uint32(len(sum)))
+}
+
+// colsWork returns how many entries the columns idx name (ColsLen), stopping once it
+// reaches hostMin; an index out of range is left for the kernel to refuse.
+func colsWork(colptr []int, idx []uint32) int {
+	n := 0
+	for _, f := range idx {
+		if int(f)+1 < len(colptr) {
+			n += colptr[f+1] - colptr[f]
+		}
+		if n >= hostMin {
+			break
+		}
+	}
+	return n
+}
+
+func addColsScaledHost(colptr []int, rows []uint32, vals []int32, idx []uint32, x []int32, out []int64) {
+	if colsWork(colptr, idx) < hostMin {
+		addColsScaledGeneric(colptr, rows, vals, idx, x, out)
+		return
+	}
+	hostAddColsScaled(pInt(colptr), uint32(len(colptr)), pU32(rows), uint32(len(rows)), pI32(vals), uint32(len(vals)),
+		pU32(idx), uint32(len(idx)), pI32(x), uint32(len(x)), pI64(out), uint32(len(out)))
+}
+
+func addColsConstHost(colptr []int, rows []uint32, idx []uint32, c int64, out []int64) {
+	if colsWork(colptr, idx) < hostMin {
+		addColsConstGeneric(colptr, rows, idx, c, out)
+		return
+	}
+	hostAddColsConst(pInt(colptr), uint32(len(colptr)), pU32(rows), uint32(len(rows)), pU32(idx), uint32(len(idx)),
+		c, pI64(out), uint32(len(out)))
+}

@@ -1,0 +1,169 @@
+package wasm
+
+import (
+	"context"
+	"testing"
+
+	"github.com/tetratelabs/wazero"
+
+	"github.com/meritchain/merit/engine/abi"
+	"github.com/meritchain/merit/engine/abi/abitest"
+	"github.com/meritchain/merit/engine/model"
+	"github.com/meritchain/merit/engine/rng"
+)
+
+// Benchmarks of every form: native (abi.Native), and each build under wazero's compiler
+// and its interpreter.
+//
+//	go test -run '^$' -bench . ./wasm/
+//	go test -run '^$' -bench 'Marginal|KNN' -benchtime 5x ./wasm/
+//
+// The ratio of a form's time to native's is the cost of the sandbox for that work.
+
+var benchForms = []form{{build: Pure}, {build: HostKernels}, {build: Pure, interp: true}, {build: HostKernels, interp: true}}
+
+// BenchmarkCompile: New, which compiles the module (cold), or loads it from a warm
+// compilation cache (cached; the compiler only: the interpreter has no cache).
+func BenchmarkCompile(b *testing.B) {
+	ctx := context.Background()
+	for _, f := range benchForms {
+		b.Run(f.String()+"/cold", func(b *testing.B) {
+			for range b.N {
+				e, err := New(ctx, Options{Build: f.build, Interpreter: f.interp})
+				if err != nil {
+					b.Fatal(err)
+				}
+				e.Close(ctx)
+			}
+		})
+		if f.interp {
+			continue
+		}
+		b.Run(f.String()+"/cached", func(b *testing.B) {
+			dir := b.TempDir()
+			e, err := New(ctx, Options{Build: f.build, CacheDir: dir})
+			if err != nil {
+				b.Fatal(err)
+			}
+			e.Close(ctx)
+			b.ResetTimer()
+			for range b.N {
+				e, err := New(ctx, Options{Build: f.build, CacheDir: dir})
+				if err != nil {
+					b.Fatal(err)
+				}
+				e.Close(ctx)
+			}
+		})
+	}
+}
+
+// BenchmarkInstantiate: one fresh instance (the Go runtime's initialisation included),
+// closed.
+func BenchmarkInstantiate(b *testing.B) {
+	ctx := context.Background()
+	for _, f := range benchForms {
+		b.Run(f.String(), func(b *testing.B) {
+			e := engineOf(b, f)
+			b.ResetTimer()
+			for range b.N {
+				in, err := e.instantiate(ctx)
+				if err != nil {
+					b.Fatal(err)
+				}
+				in.mod.Close(ctx)
+			}
+		})
+	}
+}
+
+// benchCall runs req in every form (native first).
+func benchCall(b *testing.B, req []byte) {
+	ctx := context.Background()
+	for _, f := range append([]form{native}, benchForms...) {
+		b.Run(f.String(), func(b *testing.B) {
+			run := abi.Native{}.Call
+			if !f.native {
+				run = engineOf(b, f).Call
+			}
+			b.ResetTimer()
+			for range b.N {
+				if _, _, err := run(ctx, req, unlimited); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkCallOverhead: the smallest request (a model of one weight), so the time is the
+// call's overhead: a fresh instance, the request copied in, the response copied out.
+func BenchmarkCallOverhead(b *testing.B) {
+	benchCall(b, abi.EncodeRequest(&abi.ModelNew{Config: abitest.Config(model.Perceptron, 1, 2, 1)}))
+}
+
+// The mid-size dataset: 1000 training rows scored against 250 test rows, 32 features
+// in [−100, 100] (sparse and non-negative for naive Bayes and the sparse centroid), 4
+// classes.
+const (
+	benchN, benchT, benchD, benchC = 1000, 250, 32, 4
+	benchBound                     = 100
+)
+
+// BenchmarkMarginal: marginal scoring of every training row, from an untrained model.
+func BenchmarkMarginal(b *testing.B) {
+	for _, f := range abitest.Families {
+		b.Run(f.String(), func(b *testing.B) {
+			r := rng.New(1)
+			sp := f == model.NaiveBayes || f == model.SparseCentroid
+			train := abitest.RandomDataset(r, benchN, benchD, benchC, sp, sp, benchBound)
+			test := abitest.RandomDataset(r, benchT, benchD, benchC, sp, sp, benchBound)
+			m, err := model.New(abitest.Config(f, benchD, benchC, benchBound))
+			if err != nil {
+				b.Fatal(err)
+			}
+			benchCall(b, abi.EncodeRequest(&abi.Marginal{Model: m, Train: train, Test: test}))
+		})
+	}
+}
+
+// BenchmarkKNNShapley: exact KNN-Shapley (K = 5) of every training row.
+func BenchmarkKNNShapley(b *testing.B) {
+	r := rng.New(2)
+	train := abitest.RandomDataset(r, benchN, benchD, benchC, false, false, benchBound)
+	test := abitest.RandomDataset(r, benchT, benchD, benchC, false, false, benchBound)
+	benchCall(b, abi.EncodeRequest(&abi.KNNShapley{K: 5, Train: train, Test: test}))
+}
+
+// BenchmarkHostCall: one call from WebAssembly to a host kernel (merit_simd.sum of 64
+// elements, a few ns of AVX2 work), from a hand-assembled module that loops b.N times:
+// the overhead the host build pays per kernel call, against which hostMin is set.
+func BenchmarkHostCall(b *testing.B) {
+	ctx := context.Background()
+	rt := wazero.NewRuntime(ctx)
+	defer rt.Close(ctx)
+	if err := instantiateSIMD(ctx, rt); err != nil {
+		b.Fatal(err)
+	}
+	// run(n): do { drop(sum(0, 64)); n-- } while n != 0
+	body := cat2([]byte{0x00}, // no locals
+		[]byte{0x03, 0x40}, // loop
+		[]byte{0x41, 0x00, 0x41, 0xc0, 0x00, 0x10, 0x00, 0x1a}, // i32.const 0, i32.const 64, call 0, drop
+		[]byte{0x20, 0x00, 0x41, 0x01, 0x6b, 0x22, 0x00},       // local.get 0, i32.const 1, i32.sub, local.tee 0
+		[]byte{0x0d, 0x00, 0x0b, 0x0b})                         // br_if 0, end, end
+	bin := cat2(header,
+		section(1, vec(functype([]byte{tI32, tI32}, []byte{tI64}), functype([]byte{tI32}, nil))),
+		section(2, vec(importFunc("merit_simd", "sum", 0))),
+		section(3, vec([]byte{1})),
+		section(5, vec([]byte{0x00, 0x01})),
+		section(7, vec(cat2(name("run"), []byte{0x00, 0x01}))),
+		section(10, vec(cat2(uleb(uint64(len(body))), body))))
+	mod, err := rt.InstantiateWithConfig(ctx, bin, wazero.NewModuleConfig().WithName("bench"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	if _, err := mod.ExportedFunction("run").Call(ctx, uint64(max(b.N, 1))); err != nil {
+		b.Fatal(err)
+	}
+}

@@ -1,0 +1,114 @@
+package wasm
+
+import (
+	"sync"
+	"syscall"
+
+	"github.com/tetratelabs/wazero/experimental"
+)
+
+// mmapAllocator backs each instance's linear memory with an anonymous mapping of the
+// memory limit's size, reserved but not committed (MAP_NORESERVE): growing the memory
+// never copies it, and the kernel supplies zeroed pages as the guest touches them.
+// Without it, wazero grows a memory by copying it into a larger Go slice, several times
+// while the Go runtime starts.
+//
+// A freed mapping is zeroed and kept for the next instance (up to poolMax of them), so
+// that a call does not pay the kernel for faulting in its pages again: every byte the
+// instance could have written (its memory never shrinks, so that is its final length) is
+// cleared, with memclr when small and by returning the pages to the kernel
+// (MADV_DONTNEED: they read as zeros again) when large. A reused memory is therefore as
+// zero as a fresh one, which WebAssembly requires and TestAllocatorZeroes checks.
+type mmapAllocator struct{}
+
+// poolMax bounds the mappings kept; clearMax is the largest length cleared with memclr
+// (so the pool holds at most poolMax·clearMax bytes of resident zeros).
+const (
+	poolMax  = 8
+	clearMax = 8 << 20
+)
+
+var pool struct {
+	sync.Mutex
+	free []*mmapMemory
+}
+
+// If the mapping fails (a strict overcommit policy, an address-space limit), the memory
+// is an ordinary Go slice that grows by copying, as wazero's own.
+func (mmapAllocator) Allocate(capacity, max uint64) experimental.LinearMemory {
+	if max > 0 && max <= 1<<32 {
+		pool.Lock()
+		for i, m := range pool.free {
+			if uint64(len(m.b)) == max {
+				pool.free = append(pool.free[:i], pool.free[i+1:]...)
+				pool.Unlock()
+				return m
+			}
+		}
+		pool.Unlock()
+		b, err := syscall.Mmap(-1, 0, int(max), syscall.PROT_READ|syscall.PROT_WRITE,
+			syscall.MAP_PRIVATE|syscall.MAP_ANONYMOUS|syscall.MAP_NORESERVE)
+		if err == nil {
+			return &mmapMemory{b: b}
+		}
+	}
+	return &sliceMemory{b: make([]byte, 0, capacity), max: max}
+}
+
+type mmapMemory struct {
+	b    []byte
+	used uint64 // the largest length handed out
+}
+
+func (m *mmapMemory) Reallocate(size uint64) []byte {
+	if size > uint64(len(m.b)) {
+		return nil
+	}
+	m.used = max(m.used, size)
+	return m.b[:size]
+}
+
+func (m *mmapMemory) Free() {
+	if m.b == nil {
+		return
+	}
+	if m.used <= clearMax {
+		clear(m.b[:m.used])
+	} else if syscall.Madvise(m.b[:m.used], syscall.MADV_DONTNEED) != nil {
+		syscall.Munmap(m.b)
+		m.b = nil
+		return
+	}
+	m.used = 0
+	pool.Lock()
+	if len(pool.free) < poolMax {
+		pool.free = append(pool.free, m)
+		pool.Unlock()
+		return
+	}
+	pool.Unlock()
+	syscall.Munmap(m.b)
+	m.b = nil
+}
+
+var memoryAllocator experimental.MemoryAllocator = mmapAllocator{}
+
+// sliceMemory is a linear memory in a Go slice.
+type sliceMemory struct {
+	b   []byte
+	max uint64
+}
+
+func (m *sliceMemory) Reallocate(size uint64) []byte {
+	if size > m.max {
+		return nil
+	}
+	if size <= uint64(cap(m.b)) {
+		m.b = m.b[:size]
+		return m.b
+	}
+	m.b = append(m.b[:cap(m.b)], make([]byte, size-uint64(cap(m.b)))...)
+	return m.b
+}
+
+func (m *sliceMemory) Free() { m.b = nil }
