@@ -134,6 +134,7 @@ type evalJSON struct {
 	Rows     int     `json:"rows"`
 	Correct  int     `json:"correct"`
 	Accuracy float64 `json:"accuracy"`
+	Gas      uint64  `json:"gas"`
 	Seconds  float64 `json:"seconds"`
 }
 

@@ -34,6 +34,7 @@ func commands() []command {
 		{"value", "value every training row: marginal, leave-one-out, KNN-Shapley, Shapley, Banzhaf", runValue},
 		{"market", "run a prediction market from files and print each contributor's payout", runMarket},
 		{"simulate", "the collaborative-training simulation: agents, an incentive mechanism, plots", runSimulate},
+		{"wasm info", "describe the engine's WebAssembly builds: hashes, sizes, imports, exports", runWasmInfo},
 		{"demo", "train every family on every shipped dataset and print the accuracy table", runDemo},
 		{"version", "print the version and the kernel level in use", runVersion},
 	}
@@ -84,12 +85,16 @@ func run(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	name, rest := args[0], args[1:]
-	if name == "dataset" {
+	// Two-word commands: "dataset info", "wasm info".
+	for group, usage := range map[string]string{"dataset": "merit dataset info --data FILE [flags]", "wasm": "merit wasm info [--json]"} {
+		if name != group {
+			continue
+		}
 		if len(rest) == 0 || rest[0] != "info" {
-			fmt.Fprintln(stderr, "merit: usage: merit dataset info --data FILE [flags]")
+			fmt.Fprintf(stderr, "merit: usage: %s\n", usage)
 			return 2
 		}
-		name, rest = "dataset info", rest[1:]
+		name, rest = group+" info", rest[1:]
 	}
 	for _, c := range commands() {
 		if c.name == name {

@@ -6,11 +6,11 @@ import (
 	"io"
 	"slices"
 
+	"github.com/meritchain/merit/engine/abi"
 	"github.com/meritchain/merit/engine/dataset"
 	"github.com/meritchain/merit/engine/incentive"
 	"github.com/meritchain/merit/engine/incentive/market"
 	"github.com/meritchain/merit/engine/model"
-	"github.com/meritchain/merit/engine/value"
 )
 
 // addressOf derives a mechanism address from a name: the first 20 bytes of its SHA-256.
@@ -58,8 +58,10 @@ func runMarket(args []string, stdout, stderr io.Writer) error {
 		"Example:\n  merit market --contributions contrib.csv --test test.csv --initial seed.csv --model perceptron", stdout)
 	var df dataFlags
 	var h hyperFlags
+	var ef engineFlags
 	df.register(fs)
 	h.register(fs)
+	ef.register(fs)
 	family := fs.String("model", "perceptron", "model family: "+familyNames())
 	contribSpec := fs.String("contributions", "", "CSV of contributions: a header row, features, the label last, and a contributor column (required)")
 	column := fs.String("contributor-column", "contributor", "name of the column that says who contributed each row")
@@ -80,6 +82,11 @@ func runMarket(args []string, stdout, stderr io.Writer) error {
 	if *stake < *minStake || *minStake < 1 {
 		return usagef("--stake %d and --min-stake %d: want 1 ≤ min-stake ≤ stake", *stake, *minStake)
 	}
+	en, err := ef.open(0)
+	if err != nil {
+		return err
+	}
+	defer en.close()
 	format, err := parseFormat(df.format)
 	if err != nil {
 		return err
@@ -175,15 +182,23 @@ func runMarket(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stderr, "market: scoring on %d revealed test rows...\n", scoringSet.Len())
-	scorer, err := value.NewMarketScorer(m, scoringSet, value.DatasetContributions(contrib))
-	if err != nil {
-		return err
+	fmt.Fprintf(stderr, "market: scoring on %d revealed test rows (engine %s)...\n", scoringSet.Len(), en.name)
+	scoring := make([]*dataset.Dataset, 0, len(mk.ScoringPortions()))
+	for _, j := range mk.ScoringPortions() {
+		scoring = append(scoring, parts[j])
 	}
-	passes, err := mk.Run(scorer)
-	if err != nil {
-		return err
+	var passes []market.Pass
+	for mk.Phase() == market.Rewards {
+		r, err := en.run(&abi.MarketCall{Action: abi.MarketRunPass, State: mk, Initial: m, Contributions: contrib, Scoring: scoring})
+		if err != nil {
+			return err
+		}
+		res := r.(*abi.MarketResult)
+		mk = res.State
+		passes = append(passes, res.Pass)
+		fmt.Fprintf(stderr, "market: reward pass %d: %d live, %d dropped\n", res.Pass.Number, len(res.Pass.Live), len(res.Pass.Dropped))
 	}
+	en.report(stderr)
 
 	// Everyone collects; the provider reclaims the rest of the pool.
 	byName := map[string]*marketPayout{}

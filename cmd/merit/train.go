@@ -98,7 +98,8 @@ func largestBound(cfg model.Config) int32 {
 	return lo
 }
 
-// trainModel runs epochs passes of online updates over data, in row order.
+// trainModel runs epochs passes of online updates over data, in row order, natively and
+// in place (the market and the demo use it).
 func trainModel(m model.Model, data *dataset.Dataset, epochs int) error {
 	for e := 0; e < epochs; e++ {
 		for i := 0; i < data.Len(); i++ {
@@ -112,7 +113,7 @@ func trainModel(m model.Model, data *dataset.Dataset, epochs int) error {
 
 // obtainModel returns the model that --model names: a saved model file, or a new model of
 // a family trained on --train.
-func obtainModel(spec, trainSpec string, df dataFlags, h hyperFlags, stderr io.Writer) (m model.Model, train *loaded, trainTime time.Duration, err error) {
+func obtainModel(spec, trainSpec string, df dataFlags, h hyperFlags, en *engine, stderr io.Writer) (m model.Model, train *loaded, trainTime time.Duration, err error) {
 	if spec == "" {
 		return nil, nil, 0, usagef("--model is required: a family (%s) or a saved model file", familyNames())
 	}
@@ -149,7 +150,7 @@ func obtainModel(spec, trainSpec string, df dataFlags, h hyperFlags, stderr io.W
 	}
 	fmt.Fprintf(stderr, "training %s on %d rows (%d epoch(s))...\n", spec, train.data.Len(), h.epochs)
 	start := time.Now()
-	if err := trainModel(m, train.data, h.epochs); err != nil {
+	if m, err = en.train(m, train.data, h.epochs); err != nil {
 		return nil, nil, 0, fmt.Errorf("%s: %w", train.path, err)
 	}
 	return m, train, time.Since(start), nil
@@ -161,16 +162,18 @@ type evaluation struct {
 	Rows     int     `json:"rows"`
 	Correct  int     `json:"correct"`
 	Accuracy float64 `json:"accuracy"` // Correct/Rows, for people
+	Gas      uint64  `json:"gas"`      // engine gas of the evaluation (docs/GAS.md)
 	Seconds  float64 `json:"seconds"`
 }
 
-func evaluate(m model.Model, l *loaded) (evaluation, error) {
+func evaluate(en *engine, m model.Model, l *loaded) (evaluation, error) {
 	start := time.Now()
-	correct, err := m.Evaluate(l.data)
+	before := en.gas
+	correct, err := en.evaluate(m, l.data)
 	if err != nil {
 		return evaluation{}, fmt.Errorf("%s: %w", l.path, err)
 	}
-	ev := evaluation{Dataset: l.path, Rows: l.data.Len(), Correct: correct, Seconds: time.Since(start).Seconds()}
+	ev := evaluation{Dataset: l.path, Rows: l.data.Len(), Correct: correct, Gas: en.gas - before, Seconds: time.Since(start).Seconds()}
 	if ev.Rows > 0 {
 		ev.Accuracy = float64(correct) / float64(ev.Rows)
 	}
@@ -243,8 +246,10 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 		"Example:\n  merit train --model perceptron --train testdata/iris.csv --out iris.model", stdout)
 	var df dataFlags
 	var h hyperFlags
+	var ef engineFlags
 	df.register(fs)
 	h.register(fs)
+	ef.register(fs)
 	family := fs.String("model", "", "model family to train: "+familyNames())
 	trainSpec := fs.String("train", "", "training dataset (required)")
 	testSpec := fs.String("test", "", "optional labelled dataset to report accuracy on")
@@ -256,7 +261,12 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	if _, err := model.ParseFamily(*family); err != nil {
 		return usagef("--model %q: want a family: %s", *family, familyNames())
 	}
-	m, train, took, err := obtainModel(*family, *trainSpec, df, h, stderr)
+	en, err := ef.open(0)
+	if err != nil {
+		return err
+	}
+	defer en.close()
+	m, train, took, err := obtainModel(*family, *trainSpec, df, h, en, stderr)
 	if err != nil {
 		return err
 	}
@@ -269,7 +279,7 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 		Test         *evaluation  `json:"test_accuracy,omitempty"`
 		Out          string       `json:"out,omitempty"`
 	}{TrainRows: train.data.Len(), TrainSeconds: took.Seconds(), Rounded: train.report.Rounded, Out: *out}
-	if result.Train, err = evaluate(m, train); err != nil {
+	if result.Train, err = evaluate(en, m, train); err != nil {
 		return err
 	}
 	if *testSpec != "" {
@@ -278,7 +288,7 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 		if err != nil {
 			return err
 		}
-		ev, err := evaluate(m, test)
+		ev, err := evaluate(en, m, test)
 		if err != nil {
 			return err
 		}
@@ -315,6 +325,7 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 type modelFlags struct {
 	df                        dataFlags
 	h                         hyperFlags
+	ef                        engineFlags
 	spec, trainSpec, dataSpec *string
 	dataFlag                  string
 	asJSON                    *bool
@@ -324,6 +335,7 @@ func newModelFlags(fs *flag.FlagSet, dataFlag, dataHelp string) *modelFlags {
 	c := &modelFlags{dataFlag: dataFlag}
 	c.df.register(fs)
 	c.h.register(fs)
+	c.ef.register(fs)
 	c.spec = fs.String("model", "", "saved model file, or a family to train: "+familyNames())
 	c.trainSpec = fs.String("train", "", "training dataset, when --model is a family")
 	c.dataSpec = fs.String(dataFlag, "", dataHelp+" (required)")
@@ -331,21 +343,26 @@ func newModelFlags(fs *flag.FlagSet, dataFlag, dataHelp string) *modelFlags {
 	return c
 }
 
-// load returns the model and the dataset the flags name.
-func (c *modelFlags) load(stderr io.Writer) (model.Model, *loaded, error) {
+// load opens the engine and returns the model and the dataset the flags name. The
+// caller closes the engine.
+func (c *modelFlags) load(stderr io.Writer) (*engine, model.Model, *loaded, error) {
 	if *c.dataSpec == "" {
-		return nil, nil, usagef("--%s is required", c.dataFlag)
+		return nil, nil, nil, usagef("--%s is required", c.dataFlag)
 	}
-	m, _, _, err := obtainModel(*c.spec, *c.trainSpec, c.df, c.h, stderr)
+	en, err := c.ef.open(0)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
-	c.df.dims = m.Config().Dims
-	data, err := loadData(*c.dataSpec, c.df, m.Config().ScaleExp)
-	if err != nil {
-		return nil, nil, err
+	m, _, _, err := obtainModel(*c.spec, *c.trainSpec, c.df, c.h, en, stderr)
+	if err == nil {
+		c.df.dims = m.Config().Dims
+		var data *loaded
+		if data, err = loadData(*c.dataSpec, c.df, m.Config().ScaleExp); err == nil {
+			return en, m, data, nil
+		}
 	}
-	return m, data, nil
+	en.close()
+	return nil, nil, nil, err
 }
 
 func runEval(args []string, stdout, stderr io.Writer) error {
@@ -358,11 +375,12 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	m, test, err := c.load(stderr)
+	en, m, test, err := c.load(stderr)
 	if err != nil {
 		return err
 	}
-	ev, err := evaluate(m, test)
+	defer en.close()
+	ev, err := evaluate(en, m, test)
 	if err != nil {
 		return err
 	}
@@ -382,22 +400,23 @@ func runPredict(args []string, stdout, stderr io.Writer) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	m, data, err := c.load(stderr)
+	en, m, data, err := c.load(stderr)
 	if err != nil {
 		return err
 	}
+	defer en.close()
 	asJSON := c.asJSON
 	type prediction struct {
 		Row       int `json:"row"`
 		Predicted int `json:"predicted"`
 		Label     int `json:"label"`
 	}
+	labels, err := en.predict(m, data.data)
+	if err != nil {
+		return fmt.Errorf("%s: %w", data.path, err)
+	}
 	preds := make([]prediction, data.data.Len())
-	for i := range preds {
-		p, err := m.Predict(data.data.Row(i))
-		if err != nil {
-			return fmt.Errorf("%s: row %d: %w", data.path, i+1, err)
-		}
+	for i, p := range labels {
 		preds[i] = prediction{Row: i + 1, Predicted: p, Label: int(data.data.Y[i])}
 	}
 	if *asJSON {

@@ -66,16 +66,17 @@ func TestTrainHelpListsEveryFlag(t *testing.T) {
 // commandFlags lists the flags each command documents.
 var commandFlags = map[string][]string{
 	"dataset info": {"data", "format", "scale", "sparse", "json"},
-	"train":        {"model", "train", "test", "out", "lr", "alpha", "k", "epochs", "bound", "format", "scale", "sparse", "json"},
-	"eval":         {"model", "train", "test", "lr", "alpha", "k", "epochs", "bound", "format", "scale", "sparse", "json"},
-	"predict":      {"model", "train", "data", "lr", "alpha", "k", "epochs", "bound", "format", "scale", "sparse", "json"},
+	"train":        {"model", "train", "test", "out", "lr", "alpha", "k", "epochs", "bound", "format", "scale", "sparse", "engine", "gas-limit", "json"},
+	"eval":         {"model", "train", "test", "lr", "alpha", "k", "epochs", "bound", "format", "scale", "sparse", "engine", "gas-limit", "json"},
+	"predict":      {"model", "train", "data", "lr", "alpha", "k", "epochs", "bound", "format", "scale", "sparse", "engine", "gas-limit", "json"},
+	"wasm info":    {"json"},
 	"demo":         {"data-dir", "mnist", "knn-mnist-test", "seed", "json"},
 	"version":      {"json"},
 	"value": {"method", "model", "train", "test", "split", "seed", "samples", "noise", "workers", "all", "k", "lr", "alpha",
-		"bound", "format", "scale", "sparse", "json"},
+		"bound", "format", "scale", "sparse", "engine", "gas-limit", "json"},
 	"simulate": {"data", "test-fraction", "model", "im", "seed", "out", "json"},
 	"market": {"contributions", "contributor-column", "test", "initial", "model", "portions", "bounty", "stake", "min-stake",
-		"seed", "k", "lr", "alpha", "bound", "format", "scale", "json"},
+		"seed", "k", "lr", "alpha", "bound", "format", "scale", "engine", "gas-limit", "json"},
 }
 
 func TestCommandHelp(t *testing.T) {

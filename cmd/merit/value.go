@@ -8,6 +8,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/meritchain/merit/engine/abi"
 	"github.com/meritchain/merit/engine/dataset"
 	"github.com/meritchain/merit/engine/fixed"
 	"github.com/meritchain/merit/engine/model"
@@ -49,8 +50,10 @@ func runValue(args []string, stdout, stderr io.Writer) error {
 		"Example:\n  merit value --method knn-shapley --k 5 --train A.csv --test B.csv --json", stdout)
 	var df dataFlags
 	var h hyperFlags
+	var ef engineFlags
 	df.register(fs)
 	h.register(fs)
+	ef.register(fs)
 	method := fs.String("method", "", "valuation method: marginal, loo, knn-shapley, shapley, banzhaf, or all (with --noise) (required)")
 	family := fs.String("model", "knn", "model family whose test accuracy is the utility (knn-shapley always uses knn): "+familyNames())
 	trainSpec := fs.String("train", "", "training dataset: the rows to value (required)")
@@ -124,23 +127,29 @@ func runValue(args []string, stdout, stderr io.Writer) error {
 	if m := test.data.MaxAbs(); m > cfg.Bound {
 		cfg.Bound = m
 	}
-	if _, err := model.New(cfg); err != nil {
+	if cfg, err = cfg.Normalize(); err != nil {
 		return err
 	}
 	p := value.Problem{Config: cfg, Train: train.data, Test: test.data}
+	en, err := ef.open(*workers)
+	if err != nil {
+		return err
+	}
+	defer en.close()
 	if *method == "all" {
 		if noiseNum == 0 {
 			return usagef("--method all compares the methods at finding flipped labels: give --noise (e.g. 0.1)")
 		}
-		return compareMethods(p, *family, *seed, *samples, *workers, flipped, noiseNum, noiseDen, *asJSON, stdout, stderr)
+		return compareMethods(en, p, *family, *seed, *samples, flipped, noiseNum, noiseDen, *asJSON, stdout, stderr)
 	}
 	fmt.Fprintf(stderr, "valuing %d training rows on %d test rows with %s (%s)...\n", train.data.Len(), test.data.Len(), *method, cfg.Family)
 	start := time.Now()
-	vals, extra, err := computeValues(*method, p, *seed, *samples, *workers)
+	vals, extra, err := computeValues(en, *method, p, *seed, *samples)
 	if err != nil {
 		return err
 	}
 	took := time.Since(start)
+	en.report(stderr)
 	rows := make([]rowValue, len(vals.Num))
 	isFlipped := make([]bool, len(vals.Num))
 	for _, i := range flipped {
@@ -159,6 +168,8 @@ func runValue(args []string, stdout, stderr io.Writer) error {
 		TrainRows int            `json:"train_rows"`
 		TestRows  int            `json:"test_rows"`
 		Seed      uint64         `json:"seed"`
+		Engine    string         `json:"engine"`
+		Gas       uint64         `json:"gas"`
 		Den       int64          `json:"den"`
 		SumNum    string         `json:"sum_num"`
 		Sum       string         `json:"sum"`
@@ -167,7 +178,7 @@ func runValue(args []string, stdout, stderr io.Writer) error {
 		Detection *detection     `json:"noise_detection,omitempty"`
 		Values    []rowValue     `json:"values"`
 	}{Method: *method, Model: cfg.Family.String(), Train: train.path, Test: test.path, TrainRows: train.data.Len(),
-		TestRows: test.data.Len(), Seed: *seed, Den: vals.Den, Seconds: took.Seconds(), Extra: extra, Values: rows}
+		TestRows: test.data.Len(), Seed: *seed, Engine: en.name, Gas: en.gas, Den: vals.Den, Seconds: took.Seconds(), Extra: extra, Values: rows}
 	if cfg.Family == model.KNN {
 		out.K = cfg.K
 	}
@@ -271,26 +282,29 @@ func detect(vals value.Values, flipped []int, num, den int64) (detection, error)
 		F1: ratio(q.F1), F1Exact: fmt.Sprintf("%d/%d", q.F1.Num, q.F1.Den)}, nil
 }
 
-// computeValues runs one valuation method on p.
-func computeValues(method string, p value.Problem, seed uint64, samples, workers int) (value.Values, map[string]any, error) {
+// computeValues runs one valuation method on p (whose config is normalized) in en.
+func computeValues(en *engine, method string, p value.Problem, seed uint64, samples int) (value.Values, map[string]any, error) {
 	extra := map[string]any{}
 	var vals value.Values
 	var err error
 	switch method {
 	case "marginal":
-		vals, err = value.Marginal(p)
-	case "loo":
-		vals, err = value.LeaveOneOut(p, workers)
-	case "knn-shapley":
-		vals, err = value.KNNShapley(p.Train, p.Test, p.Config.K, workers)
-	case "shapley", "banzhaf":
-		opts := value.SampleOptions{Seed: seed, Samples: samples, Workers: workers}
-		var rep value.SampleReport
-		if method == "shapley" {
-			vals, rep, err = value.PermutationShapley(p, opts)
-		} else {
-			vals, rep, err = value.Banzhaf(p, opts)
+		var empty model.Model
+		if empty, err = model.New(p.Config); err == nil {
+			vals, err = en.values(&abi.Marginal{Model: empty, Train: p.Train, Test: p.Test})
 		}
+	case "loo":
+		vals, err = en.values(&abi.LeaveOneOut{Config: p.Config, Train: p.Train, Test: p.Test})
+	case "knn-shapley":
+		vals, err = en.values(&abi.KNNShapley{K: p.Config.K, Train: p.Train, Test: p.Test})
+	case "shapley", "banzhaf":
+		req := &abi.Sampled{Method: abi.OpPermutationShapley, Config: p.Config, Train: p.Train, Test: p.Test,
+			Options: value.SampleOptions{Seed: seed, Samples: samples}}
+		if method == "banzhaf" {
+			req.Method = abi.OpBanzhaf
+		}
+		var rep value.SampleReport
+		vals, rep, err = en.sampled(req)
 		extra["samples_used"] = rep.Samples
 		extra["converged"] = rep.Converged
 	default:
@@ -308,12 +322,12 @@ type methodQuality struct {
 
 // compareMethods values p's (noisy) training rows with every method and prints how well
 // each one's lowest values find the flipped rows.
-func compareMethods(p value.Problem, family string, seed uint64, samples, workers int, flipped []int, num, den int64, asJSON bool, stdout, stderr io.Writer) error {
+func compareMethods(en *engine, p value.Problem, family string, seed uint64, samples int, flipped []int, num, den int64, asJSON bool, stdout, stderr io.Writer) error {
 	var rows []methodQuality
 	for _, m := range valueMethods {
 		fmt.Fprintf(stderr, "valuing with %s...\n", m)
 		start := time.Now()
-		vals, _, err := computeValues(m, p, seed, samples, workers)
+		vals, _, err := computeValues(en, m, p, seed, samples)
 		if err != nil {
 			return fmt.Errorf("%s: %w", m, err)
 		}

@@ -49,6 +49,8 @@ type valueOutJSON struct {
 	TrainRows int            `json:"train_rows"`
 	TestRows  int            `json:"test_rows"`
 	Seed      uint64         `json:"seed"`
+	Engine    string         `json:"engine"`
+	Gas       uint64         `json:"gas"`
 	Den       int64          `json:"den"`
 	SumNum    string         `json:"sum_num"`
 	Sum       string         `json:"sum"`
@@ -317,6 +319,9 @@ func TestValueMethods(t *testing.T) {
 			_, three := valueRun(t, append(args, "--workers", "3")...)
 			if !slices.Equal(one.Values, out.Values) || !slices.Equal(three.Values, out.Values) {
 				t.Errorf("%s: --workers 1 or 3 changed the values", r)
+			}
+			if out.Engine != "native" || out.Gas == 0 || one.Gas != out.Gas || three.Gas != out.Gas {
+				t.Errorf("%s: engine %q, gas %d (1 worker %d, 3 workers %d): want native and the same positive gas", r, out.Engine, out.Gas, one.Gas, three.Gas)
 			}
 
 			// The text output: the 10 lowest and the 10 highest rows, lowest first (equal

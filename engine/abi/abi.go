@@ -1,8 +1,8 @@
 // Package abi is the engine's call interface: one canonical, versioned request in, one
 // canonical response (or a coded error) out. The same Execute runs natively and inside
 // the WebAssembly guest (wasm/guest), so both give the same bytes and charge the same
-// gas for every request. docs/WASM.md documents the encoding of every request and
-// response and the gas each one is charged.
+// gas for every request. Each request and response type documents its encoding and the
+// gas it is charged; docs/GAS.md gives the schedule, docs/WASM.md the guest around it.
 //
 // A request is
 //

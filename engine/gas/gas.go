@@ -4,7 +4,7 @@
 // Gas depends only on the request: never on time, the machine, the kernel level, the
 // number of workers or the form the engine runs in (native Go, or either WebAssembly
 // build). Work is charged before it is done, in whole steps, so a call that runs out of
-// gas stops before the step it could not pay for. docs/WASM.md gives the schedule and
+// gas stops before the step it could not pay for. docs/GAS.md gives the schedule and
 // how it was calibrated.
 package gas
 

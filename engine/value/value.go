@@ -28,7 +28,7 @@ type Problem struct {
 	Config model.Config
 	Train  *dataset.Dataset
 	Test   *dataset.Dataset
-	// Meter, if not nil, is charged before each step of work (docs/WASM.md lists the
+	// Meter, if not nil, is charged before each step of work (docs/GAS.md lists the
 	// charges of each method); when it runs out the method stops with its error
 	// (wrapping gas.ErrOutOfGas). The charges depend only on the problem, never on the
 	// number of workers.
