@@ -4,21 +4,42 @@
 //
 // Usage (from the repository root; `make bench` and `make bench-quick` run it):
 //
-//	go run ./bench [-quick] [-out BENCHMARKS.md]
+//	go run ./bench [-quick] [-out BENCHMARKS.md] [-plot docs/bench/scaling.png] [-peer-full]
+//	go run ./bench -peer-deps
 //
-// -quick runs every benchmark once at small sizes, as a smoke test of the harness.
+// It runs, in order:
+//
+//   - `go test -bench` over the kernels (simd/), the models and the valuation methods, at
+//     the best kernel level and with MERIT_SIMD=generic (main.go: jobs);
+//   - the benchmarks of the WebAssembly package, if it has any (wasm.go);
+//   - in this process, Merit's valuation methods against the peer — the same methods in
+//     Python with NumPy and scikit-learn (bench/peer/), on the same data exported as .npy —
+//     checking that both give the same values (compare.go, peer.go);
+//   - the scaling of KNN-Shapley and marginal scoring in N, T and D, with a PNG plot
+//     (scaling.go);
+//
+// and writes the report (report.go, goals.go). The peer's Debian packages are installed
+// with apt-get when missing and the harness runs as root; otherwise it stops and says
+// what to install.
+//
+// -quick runs everything once at tiny sizes, as a smoke test of the harness (CI runs it).
+// -peer-full runs the peer's KNN-Shapley on the whole MNIST problem instead of
+// extrapolating from its first 1,000 test rows (a few minutes more). -peer-deps only
+// checks or installs the peer's packages (`make bench-deps`, which CI runs).
+// If Merit and the peer disagree, or the WebAssembly benchmarks fail, the report is still
+// written, and then the command fails.
 package main
 
 import (
 	"bufio"
 	"bytes"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
 	"os/exec"
-	"runtime"
-	"sort"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -43,11 +64,39 @@ func (j job) command() string {
 	return strings.TrimSpace(strings.Join(j.env, " ") + " go " + strings.Join(j.args, " "))
 }
 
+// options are the command-line flags.
+type options struct {
+	quick    bool
+	out      string
+	plot     string
+	peerFull bool
+	peerDeps bool
+}
+
 func main() {
-	quick := flag.Bool("quick", false, "small sizes, one iteration each: a smoke test of the harness")
-	out := flag.String("out", "BENCHMARKS.md", "file to write")
+	var o options
+	flag.BoolVar(&o.quick, "quick", false, "tiny sizes, one iteration each: a smoke test of the harness")
+	flag.StringVar(&o.out, "out", "BENCHMARKS.md", "file to write")
+	flag.StringVar(&o.plot, "plot", "", "scaling plot (PNG) to write; default docs/bench/scaling.png beside -out, or OUT.scaling.png with -quick")
+	flag.BoolVar(&o.peerFull, "peer-full", false, "run the peer's KNN-Shapley on all 10,000 MNIST test rows instead of extrapolating from 1,000")
+	flag.BoolVar(&o.peerDeps, "peer-deps", false, "only check (as root: install) the peer's Debian packages, then exit")
 	flag.Parse()
-	if err := run(*quick, *out); err != nil {
+	if o.peerDeps {
+		if err := ensurePeer(); err != nil {
+			fmt.Fprintln(os.Stderr, "bench:", err)
+			os.Exit(1)
+		}
+		fmt.Fprintln(os.Stderr, "bench: the peer's packages are installed ("+strings.Join(peerPackages, ", ")+")")
+		return
+	}
+	if o.plot == "" {
+		if o.quick {
+			o.plot = strings.TrimSuffix(o.out, ".md") + ".scaling.png"
+		} else {
+			o.plot = filepath.Join(filepath.Dir(o.out), "docs", "bench", "scaling.png")
+		}
+	}
+	if err := run(o); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
@@ -84,15 +133,18 @@ func jobs(quick bool) []job {
 	}
 }
 
-func run(quick bool, out string) error {
+func run(o options) error {
 	start := time.Now()
-	var all []result
+	// The peer's packages first: a machine that cannot run it fails now, not after the
+	// Go benchmarks.
+	if err := ensurePeer(); err != nil {
+		return err
+	}
+	r := &report{quick: o.quick, peerFull: o.peerFull}
 	var raw bytes.Buffer
-	var cmds []string
-	cpu := ""
-	for _, j := range jobs(quick) {
+	for _, j := range jobs(o.quick) {
 		fmt.Fprintf(os.Stderr, "== %s: %s\n", j.title, j.command())
-		cmds = append(cmds, j.command())
+		r.cmds = append(r.cmds, j.command())
 		cmd := exec.Command("go", j.args...)
 		cmd.Env = append(os.Environ(), j.env...)
 		var buf bytes.Buffer
@@ -107,16 +159,51 @@ func run(quick bool, out string) error {
 			rs[i].name = j.tag + rs[i].name
 		}
 		if c != "" {
-			cpu = c
+			r.cpu = c
 		}
-		all = append(all, rs...)
+		r.rs = append(r.rs, rs...)
 	}
-	var doc bytes.Buffer
-	write(&doc, quick, cpu, cmds, all, raw.String(), time.Since(start))
-	if err := os.WriteFile(out, doc.Bytes(), 0o644); err != nil {
+
+	wr := runWasm(o.quick)
+	r.wasm = wr
+	r.cmds = append(r.cmds, wr.cmds...)
+	raw.WriteString(wr.raw)
+	r.raw = raw.String()
+
+	fmt.Fprintln(os.Stderr, "== valuation: Merit against the NumPy/scikit-learn peer")
+	var err error
+	if r.val, err = runValuation(o.quick, o.peerFull); err != nil {
 		return err
 	}
-	fmt.Fprintf(os.Stderr, "wrote %s in %s\n", out, time.Since(start).Round(time.Second))
+	fmt.Fprintln(os.Stderr, "== scaling")
+	if r.scale, err = scaling(o.quick); err != nil {
+		return err
+	}
+	if err := writeScalingPlot(o.plot, r.scale); err != nil {
+		return err
+	}
+	if r.plotLink, err = filepath.Rel(filepath.Dir(o.out), o.plot); err != nil {
+		r.plotLink = o.plot
+	}
+	r.plotLink = filepath.ToSlash(r.plotLink)
+
+	r.took = time.Since(start)
+	var doc bytes.Buffer
+	r.write(&doc)
+	if err := os.WriteFile(o.out, doc.Bytes(), 0o644); err != nil {
+		return err
+	}
+	fmt.Fprintf(os.Stderr, "wrote %s and %s in %s\n", o.out, o.plot, time.Since(start).Round(time.Second))
+	var errs []string
+	if len(r.val.failed) > 0 {
+		errs = append(errs, "Merit and the peer disagree:\n  "+strings.Join(r.val.failed, "\n  "))
+	}
+	if wr.failed != "" {
+		errs = append(errs, "WebAssembly benchmarks: "+wr.failed)
+	}
+	if len(errs) > 0 {
+		return errors.New(strings.Join(errs, "\n"))
+	}
 	return nil
 }
 
@@ -173,286 +260,4 @@ func pow10(ns int) int {
 		u *= 10
 	}
 	return u
-}
-
-var families = []string{"perceptron", "naive-bayes", "centroid", "sparse-centroid", "knn"}
-
-func write(w io.Writer, quick bool, cpu string, cmds []string, rs []result, raw string, took time.Duration) {
-	fmt.Fprintln(w, "# Benchmarks")
-	fmt.Fprintln(w)
-	if quick {
-		fmt.Fprintln(w, "**Quick run** (`make bench-quick`): tiny sizes, one iteration — a smoke test of the harness, not a measurement.")
-		fmt.Fprintln(w)
-	}
-	fmt.Fprintln(w, "Written by `make bench` (`go run ./bench`). Every number comes from the one run recorded here;")
-	fmt.Fprintln(w, "absolute times vary between machines, so compare the ratios, which are measured side by side.")
-	fmt.Fprintln(w)
-	fmt.Fprintf(w, "- Machine: %s, %d cores (GOMAXPROCS %d), %s/%s\n", orUnknown(cpu), runtime.NumCPU(), runtime.GOMAXPROCS(0), runtime.GOOS, runtime.GOARCH)
-	fmt.Fprintf(w, "- Go: %s\n", runtime.Version())
-	fmt.Fprintf(w, "- Date: %s; the whole run took %s\n", time.Now().UTC().Format("2006-01-02"), took.Round(time.Second))
-	fmt.Fprintf(w, "- Kernel level in use for the engine benchmarks: %s\n", kernelLevel())
-	fmt.Fprintln(w)
-	fmt.Fprintln(w, "Commands:")
-	fmt.Fprintln(w)
-	fmt.Fprintln(w, "```")
-	for _, c := range cmds {
-		fmt.Fprintln(w, c)
-	}
-	fmt.Fprintln(w, "```")
-
-	writeKernels(w, rs)
-
-	fmt.Fprintln(w)
-	fmt.Fprintln(w, "## Incremental versus naive marginal scoring (MNIST)")
-	fmt.Fprintln(w)
-	fmt.Fprintln(w, "Sequential marginal scores of the first MNIST training images as contributions, against the")
-	fmt.Fprintln(w, "first MNIST test images (sizes in the commands). *Incremental* is a whole `value.Marginal` run")
-	fmt.Fprintln(w, "divided by the number of contributions; *naive* re-evaluates the whole test set after one")
-	fmt.Fprintln(w, "contribution from the middle of the sequence (`value.MarginalNaive`'s cost per contribution). The")
-	fmt.Fprintln(w, "goal is a speed-up of at least 5× for every family.")
-	fmt.Fprintln(w)
-	fmt.Fprintln(w, "| family | incremental per contribution | naive per contribution | speed-up |")
-	fmt.Fprintln(w, "|---|--:|--:|--:|")
-	for _, f := range families {
-		inc, ok1 := find(rs, "Marginal/"+f+"/incremental")
-		nai, ok2 := find(rs, "Marginal/"+f+"/naive")
-		if !ok1 || !ok2 {
-			continue
-		}
-		a, b := inc.metrics["ns/contribution"], nai.metrics["ns/contribution"]
-		fmt.Fprintf(w, "| %s | %s | %s | %.0f× |\n", f, dur(a), dur(b), b/a)
-	}
-
-	fmt.Fprintln(w)
-	fmt.Fprintln(w, "## Exact KNN-Shapley (MNIST, K = 5)")
-	fmt.Fprintln(w)
-	if r, ok := find(rs, "KNNShapley"); ok {
-		m := r.metrics
-		total := m["dist-ns/test"] + m["sort-ns/test"] + m["rec-ns/test"]
-		fmt.Fprintf(w, "%.0f training rows; the run's wall time: %s (%s per test row, %.0f workers).\n\n",
-			m["train-rows"], dur(m["ns/op"]), dur(m["wall-ns/test"]), m["workers"])
-		fmt.Fprintln(w, "| phase | worker time per test row | share |")
-		fmt.Fprintln(w, "|---|--:|--:|")
-		for _, p := range []struct{ name, unit string }{{"distances", "dist-ns/test"}, {"sorting", "sort-ns/test"}, {"recursion", "rec-ns/test"}} {
-			fmt.Fprintf(w, "| %s | %s | %.1f%% |\n", p.name, dur(m[p.unit]), 100*m[p.unit]/total)
-		}
-		fmt.Fprintf(w, "\nAt this rate 10,000 test rows take %.0f s of wall time (the goal: under 60 s on 2 cores).\n", m["s/10k-test"])
-	}
-
-	writeEndToEnd(w, rs)
-
-	fmt.Fprintln(w)
-	fmt.Fprintln(w, "## Models (MNIST-shaped data: 784 dims, 10 classes, values 0..255)")
-	fmt.Fprintln(w)
-	fmt.Fprintln(w, "Nanoseconds per sample; KNN stores 2,000 rows.")
-	fmt.Fprintln(w)
-	fmt.Fprintln(w, "| family / rows | predict | update | evaluate |")
-	fmt.Fprintln(w, "|---|--:|--:|--:|")
-	var variants []string
-	seen := map[string]bool{}
-	for _, r := range rs {
-		if v, ok := strings.CutPrefix(r.name, "Predict/"); ok && !seen[v] {
-			seen[v] = true
-			variants = append(variants, v)
-		}
-	}
-	sort.Strings(variants)
-	for _, v := range variants {
-		cells := []string{v}
-		for _, op := range []string{"Predict", "Update", "Evaluate"} {
-			c := "–"
-			if r, ok := find(rs, op+"/"+v); ok {
-				if ns, ok := r.metrics["ns/sample"]; ok {
-					c = dur(ns)
-				} else {
-					c = dur(r.metrics["ns/op"])
-				}
-			}
-			cells = append(cells, c)
-		}
-		fmt.Fprintf(w, "| %s |\n", strings.Join(cells, " | "))
-	}
-
-	fmt.Fprintln(w)
-	fmt.Fprintln(w, "## Raw output")
-	fmt.Fprintln(w)
-	fmt.Fprintln(w, "<details><summary>go test -bench output</summary>")
-	fmt.Fprintln(w)
-	fmt.Fprintln(w, "```")
-	fmt.Fprint(w, raw)
-	fmt.Fprintln(w, "```")
-	fmt.Fprintln(w, "</details>")
-}
-
-// writeEndToEnd compares engine work at the best kernel level with MERIT_SIMD=generic.
-func writeEndToEnd(w io.Writer, rs []result) {
-	type row struct{ name, best, generic, unit string }
-	rows := []row{
-		{"evaluate perceptron (dense)", "Evaluate/perceptron/dense", "generic:Evaluate/perceptron/dense", "ns/sample"},
-		{"evaluate nearest centroid (dense)", "Evaluate/centroid/dense", "generic:Evaluate/centroid/dense", "ns/sample"},
-		{"evaluate naive Bayes (dense)", "Evaluate/naive-bayes/dense", "generic:Evaluate/naive-bayes/dense", "ns/sample"},
-		{"evaluate KNN (dense, 2,000 rows)", "Evaluate/knn/dense", "generic:Evaluate/knn/dense", "ns/sample"},
-		{"exact KNN-Shapley (MNIST 60,000 training rows), per test row", "KNNShapley", "generic:KNNShapley", "wall-ns/test"},
-	}
-	fmt.Fprintln(w)
-	fmt.Fprintln(w, "## End to end: the best kernel level against MERIT_SIMD=generic")
-	fmt.Fprintln(w)
-	fmt.Fprintln(w, "The same engine work, once with the kernels this CPU supports and once with the portable")
-	fmt.Fprintln(w, "ones (the goal: at least 5× for model evaluation and KNN-Shapley).")
-	fmt.Fprintln(w)
-	fmt.Fprintln(w, "| work | best level | generic | speed-up |")
-	fmt.Fprintln(w, "|---|--:|--:|--:|")
-	for _, r := range rows {
-		b, ok1 := find(rs, r.best)
-		g, ok2 := find(rs, r.generic)
-		if !ok1 || !ok2 || b.metrics[r.unit] == 0 {
-			continue
-		}
-		fmt.Fprintf(w, "| %s | %s | %s | %.1f× |\n", r.name, dur(b.metrics[r.unit]), dur(g.metrics[r.unit]), g.metrics[r.unit]/b.metrics[r.unit])
-	}
-}
-
-// kernelLevel asks the merit command which kernel level this machine uses.
-func kernelLevel() string {
-	out, err := exec.Command("go", "run", "./cmd/merit", "version").Output()
-	if err != nil {
-		return "unknown"
-	}
-	return strings.TrimSpace(string(out))
-}
-
-// writeKernels writes the kernel table: GB/s per level and size, the speed-up over the
-// portable level measured in the same run, and the DRAM throughput as a fraction of the
-// fastest streaming read (the memory-bandwidth anchor).
-func writeKernels(w io.Writer, rs []result) {
-	sizes := []string{"L1", "L2", "DRAM"}
-	gbs := func(name string) (float64, bool) {
-		r, ok := find(rs, name)
-		if !ok {
-			return 0, false
-		}
-		v, ok := r.metrics["MB/s"]
-		return v / 1000, ok
-	}
-	anchor := map[string]float64{}
-	anchorName := map[string]string{}
-	for _, r := range rs {
-		rest, ok := strings.CutPrefix(r.name, "Stream/read-")
-		if !ok {
-			continue
-		}
-		how, size, _ := strings.Cut(rest, "/")
-		if v := r.metrics["MB/s"] / 1000; v > anchor[size] {
-			anchor[size], anchorName[size] = v, how
-		}
-	}
-	var kernels, levels []string
-	seenK, seenL := map[string]bool{}, map[string]bool{}
-	for _, r := range rs {
-		rest, ok := strings.CutPrefix(r.name, "Kernel/")
-		if !ok {
-			continue
-		}
-		parts := strings.Split(rest, "/")
-		if len(parts) != 3 {
-			continue
-		}
-		if !seenK[parts[0]] {
-			seenK[parts[0]] = true
-			kernels = append(kernels, parts[0])
-		}
-		if !seenL[parts[1]] {
-			seenL[parts[1]] = true
-			levels = append(levels, parts[1])
-		}
-	}
-	if len(kernels) == 0 {
-		return
-	}
-	fmt.Fprintln(w)
-	fmt.Fprintln(w, "## Kernels (simd/)")
-	fmt.Fprintln(w)
-	fmt.Fprintln(w, "Throughput in GB/s of the bytes each kernel reads and writes, at working sets that sit in L1")
-	fmt.Fprintln(w, "(1 KiB), L2 (256 KiB) and DRAM (64 MiB); the speed-up over the portable Go loop (generic) at")
-	fmt.Fprintln(w, "each size; and the DRAM throughput as a fraction of the fastest streaming read measured in the")
-	fmt.Fprintf(w, "same run (%.1f GB/s, %s). Every level gives bit-identical results (simd tests).\n", anchor["DRAM"], anchorName["DRAM"])
-	fmt.Fprintln(w)
-	fmt.Fprintln(w, "| kernel | level | L1 GB/s | L2 GB/s | DRAM GB/s | speed-up L1 / L2 / DRAM | DRAM / read bandwidth |")
-	fmt.Fprintln(w, "|---|---|--:|--:|--:|--:|--:|")
-	for _, k := range kernels {
-		for _, l := range levels {
-			cells := []string{k, l}
-			var ups []string
-			ok := false
-			for _, sz := range sizes {
-				v, has := gbs("Kernel/" + k + "/" + l + "/" + sz)
-				if !has {
-					cells = append(cells, "–")
-					ups = append(ups, "–")
-					continue
-				}
-				ok = true
-				cells = append(cells, fmt.Sprintf("%.1f", v))
-				if g, hasG := gbs("Kernel/" + k + "/generic/" + sz); hasG && g > 0 {
-					ups = append(ups, fmt.Sprintf("%.1f×", v/g))
-				} else {
-					ups = append(ups, "–")
-				}
-			}
-			if !ok {
-				continue
-			}
-			cells = append(cells, strings.Join(ups, " / "))
-			if v, has := gbs("Kernel/" + k + "/" + l + "/DRAM"); has && anchor["DRAM"] > 0 {
-				cells = append(cells, fmt.Sprintf("%.0f%%", 100*v/anchor["DRAM"]))
-			} else {
-				cells = append(cells, "–")
-			}
-			fmt.Fprintf(w, "| %s |\n", strings.Join(cells, " | "))
-		}
-	}
-	if _, ok := gbs("GonumDot/L1"); ok {
-		cells := []string{"Dot", "gonum floats.Dot (float64)"}
-		var ups []string
-		for _, sz := range sizes {
-			v, _ := gbs("GonumDot/" + sz)
-			cells = append(cells, fmt.Sprintf("%.1f", v))
-			if g, ok := gbs("Kernel/Dot/generic/" + sz); ok && g > 0 {
-				ups = append(ups, fmt.Sprintf("%.1f×", v/g))
-			}
-		}
-		cells = append(cells, strings.Join(ups, " / "), "–")
-		fmt.Fprintf(w, "| %s |\n", strings.Join(cells, " | "))
-		fmt.Fprintln(w)
-		fmt.Fprintln(w, "The gonum row is the peer a Go user would otherwise use: float64 `floats.Dot` on the same")
-		fmt.Fprintln(w, "element counts (its GB/s counts 8 bytes per element, like the int32 kernels, so rows compare")
-		fmt.Fprintln(w, "as element rates).")
-	}
-	fmt.Fprintln(w)
-	fmt.Fprintln(w, "Streaming-read anchors (GB/s):")
-	fmt.Fprintln(w)
-	fmt.Fprintln(w, "| read | L1 | L2 | DRAM |")
-	fmt.Fprintln(w, "|---|--:|--:|--:|")
-	for _, how := range []string{"go", "avx2", "avx512", "neon"} {
-		cells := []string{how}
-		any := false
-		for _, sz := range sizes {
-			if v, ok := gbs("Stream/read-" + how + "/" + sz); ok {
-				cells = append(cells, fmt.Sprintf("%.1f", v))
-				any = true
-			} else {
-				cells = append(cells, "–")
-			}
-		}
-		if any {
-			fmt.Fprintf(w, "| %s |\n", strings.Join(cells, " | "))
-		}
-	}
-}
-
-func orUnknown(s string) string {
-	if s == "" {
-		return "unknown CPU"
-	}
-	return s
 }
