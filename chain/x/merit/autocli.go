@@ -1,0 +1,55 @@
+package merit
+
+import (
+	autocliv1 "cosmossdk.io/api/cosmos/autocli/v1"
+)
+
+// AutoCLIOptions describes the module's CLI: `meritd tx merit …` and `meritd query
+// merit …`, generated from the Msg and Query services.
+func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
+	return &autocliv1.ModuleOptions{
+		Query: &autocliv1.ServiceCommandDescriptor{
+			Service: "merit.v1.Query",
+			RpcCommandOptions: []*autocliv1.RpcCommandOptions{
+				{RpcMethod: "Params", Use: "params", Short: "The module's parameters"},
+				{RpcMethod: "Model", Use: "model [model-id]", Short: "A model: configuration, mechanism, states and totals",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "model_id"}}},
+				{RpcMethod: "Predict", Use: "predict [model-id] [features]", Short: "The model's prediction of one sample (runs the engine)",
+					Example:        "meritd query merit predict 0 120,-40,7",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "model_id"}, {ProtoField: "features"}}},
+				{RpcMethod: "RequiredDeposit", Use: "required-deposit [model-id]", Short: "The deposit a contribution needs now (DRT; asks the engine)",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "model_id"}}},
+				{RpcMethod: "Contribution", Use: "contribution [model-id] [contribution-id]", Short: "One contribution",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "model_id"}, {ProtoField: "contribution_id"}}},
+				{RpcMethod: "Contributions", Use: "contributions [model-id]", Short: "A model's contributions (paginated)",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "model_id"}}},
+				{RpcMethod: "ContributorStats", Use: "stats [model-id] [address]", Short: "An address's validated count and totals on a model",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "model_id"}, {ProtoField: "address"}}},
+			},
+		},
+		Tx: &autocliv1.ServiceCommandDescriptor{
+			Service: "merit.v1.Msg",
+			RpcCommandOptions: []*autocliv1.RpcCommandOptions{
+				{RpcMethod: "UpdateParams", Skip: true}, // governance only
+				{RpcMethod: "CreateModel", Use: "create-model [family] [dims] [classes] [bound] [mechanism]",
+					Short:   "Create a model (family: perceptron, naive-bayes, centroid, sparse-centroid, knn) with a mechanism (drt or points)",
+					Example: "meritd tx merit create-model perceptron 2 2 1000 drt --cost-weight 1 --refund-wait 10 --owner-wait 20 --any-address-wait 30 --from alice",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{
+						{ProtoField: "family"}, {ProtoField: "dims"}, {ProtoField: "classes"}, {ProtoField: "bound"}, {ProtoField: "mechanism"},
+					}},
+				{RpcMethod: "AddData", Use: "add-data [model-id] [label] [features]",
+					Short:   "Contribute one labelled sample: dense features (comma-separated), or --row (DRT: with --deposit, in base units of the model's deposit denom)",
+					Example: "meritd tx merit add-data 0 1 120,-40 --deposit 3600 --from alice",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{
+						{ProtoField: "model_id"}, {ProtoField: "label"}, {ProtoField: "features", Optional: true},
+					}},
+				{RpcMethod: "Refund", Use: "refund [model-id] [contribution-id]", Short: "Get a contribution's deposit back (after the refund wait, if the model agrees)",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "model_id"}, {ProtoField: "contribution_id"}}},
+				{RpcMethod: "Report", Use: "report [model-id] [contribution-id]", Short: "Take a share of a contribution's deposit (after the refund wait, if the model disagrees)",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "model_id"}, {ProtoField: "contribution_id"}}},
+				{RpcMethod: "Claim", Use: "claim [model-id] [contribution-id]", Short: "Take what is left of a deposit (owner after the owner wait, anyone after the any-address wait)",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "model_id"}, {ProtoField: "contribution_id"}}},
+			},
+		},
+	}
+}
