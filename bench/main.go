@@ -40,6 +40,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -56,12 +57,20 @@ type result struct {
 type job struct {
 	title string
 	tag   string // prefixed to the job's benchmark names ("generic:"), to tell runs apart
+	dir   string // directory to run in (another Go module: chain); "" is the repository root
 	env   []string
 	args  []string
+	// stat marks a job whose benchmarks run -count times: its results are the medians, and
+	// benchstat reports their confidence intervals.
+	stat bool
 }
 
 func (j job) command() string {
-	return strings.TrimSpace(strings.Join(j.env, " ") + " go " + strings.Join(j.args, " "))
+	c := strings.TrimSpace(strings.Join(j.env, " ") + " go " + strings.Join(j.args, " "))
+	if j.dir != "" {
+		c = "(cd " + j.dir + " && " + c + ")"
+	}
+	return c
 }
 
 // options are the command-line flags.
@@ -111,13 +120,15 @@ func jobs(quick bool) []job {
 		contrib, test, naive = "200", "200", "1x"
 		knnTrain, knnTest, knnGenericTest = "2000", "20", "20"
 	}
-	kernelTime := "300ms"
+	kernelTime, count := "100ms", "6"
+	calibTime, addData, txs := "3x", "20x", "300"
 	if quick {
-		kernelTime = "1x"
+		kernelTime, count = "1x", "2"
+		calibTime, addData, txs = "1x", "1x", "20"
 	}
 	return []job{
-		{title: "kernels", args: []string{"test", "-run", "^$", "-bench", "^Benchmark(Kernel|Stream|GonumDot)$", "-benchtime", kernelTime, "./simd/"}},
-		{title: "models", args: []string{"test", "-run", "^$", "-bench", "^Benchmark(Predict|Update|Evaluate)$", "-benchtime", benchtime, "./engine/model/"}},
+		{title: "kernels", stat: true, args: []string{"test", "-run", "^$", "-bench", "^Benchmark(Kernel|Stream|GonumDot)$", "-benchtime", kernelTime, "-count", count, "./simd/"}},
+		{title: "models", stat: true, args: []string{"test", "-run", "^$", "-bench", "^Benchmark(Predict|Update|Evaluate)$", "-benchtime", benchtime, "-count", count, "./engine/model/"}},
 		{title: "marginal-incremental", env: []string{"MERIT_BENCH_CONTRIB=" + contrib, "MERIT_BENCH_TEST=" + test},
 			args: []string{"test", "-run", "^$", "-bench", "^BenchmarkMarginal$/./^incremental$", "-benchtime", "1x", "-timeout", "60m", "./engine/value/"}},
 		{title: "marginal-naive", env: []string{"MERIT_BENCH_CONTRIB=" + contrib, "MERIT_BENCH_TEST=" + test},
@@ -130,6 +141,13 @@ func jobs(quick bool) []job {
 			args: []string{"test", "-run", "^$", "-bench", "^BenchmarkEvaluate$", "-benchtime", benchtime, "./engine/model/"}},
 		{title: "knn-shapley-generic", tag: "generic:", env: []string{"MERIT_SIMD=generic", "MERIT_BENCH_KNN_TRAIN=" + knnTrain, "MERIT_BENCH_KNN_TEST=" + knnGenericTest},
 			args: []string{"test", "-run", "^$", "-bench", "^BenchmarkKNNShapley$", "-benchtime", "1x", "-timeout", "60m", "./engine/value/"}},
+		// The gas schedule's calibration: native time per unit of gas of every op.
+		{title: "gas-calibration", args: []string{"test", "-run", "^$", "-bench", "^BenchmarkGasCalibration$", "-benchtime", calibTime, "./engine/abi/"}},
+		// The appchain: one add-data message in the keeper (engine gas, SDK gas, the engine's
+		// share of the time), and add-data throughput of a real one-validator node.
+		{title: "chain-add-data", dir: "chain", args: []string{"test", "-run", "^$", "-bench", "^BenchmarkAddData$", "-benchtime", addData, "./x/merit/keeper/"}},
+		{title: "chain-throughput", dir: "chain", env: []string{"MERIT_CHAIN_BENCH=" + txs},
+			args: []string{"test", "-count=1", "-run", "^TestThroughput$", "-v", "-timeout", "20m", "./e2e/"}},
 	}
 }
 
@@ -146,6 +164,7 @@ func run(o options) error {
 		fmt.Fprintf(os.Stderr, "== %s: %s\n", j.title, j.command())
 		r.cmds = append(r.cmds, j.command())
 		cmd := exec.Command("go", j.args...)
+		cmd.Dir = j.dir
 		cmd.Env = append(os.Environ(), j.env...)
 		var buf bytes.Buffer
 		cmd.Stdout = io.MultiWriter(&buf, os.Stderr)
@@ -155,11 +174,22 @@ func run(o options) error {
 		}
 		raw.WriteString("$ " + j.command() + "\n" + buf.String())
 		rs, c := parse(buf.String())
+		if j.stat {
+			rs = medians(rs)
+			st, err := benchstat(buf.String())
+			if err != nil {
+				return fmt.Errorf("benchstat: %w", err)
+			}
+			r.stats = append(r.stats, statRun{title: j.title, command: j.command(), text: st})
+		}
 		for i := range rs {
 			rs[i].name = j.tag + rs[i].name
 		}
 		if c != "" {
 			r.cpu = c
+		}
+		if m := throughputRE.FindStringSubmatch(buf.String()); m != nil {
+			r.throughput = m[0]
 		}
 		r.rs = append(r.rs, rs...)
 	}
@@ -237,6 +267,60 @@ func parse(text string) ([]result, string) {
 		rs = append(rs, r)
 	}
 	return rs, cpu
+}
+
+// medians merges the results of repeated runs (-count): one result per name, in first
+// appearance order, each metric the median of its runs.
+func medians(rs []result) []result {
+	var order []string
+	runs := map[string][]result{}
+	for _, r := range rs {
+		if _, ok := runs[r.name]; !ok {
+			order = append(order, r.name)
+		}
+		runs[r.name] = append(runs[r.name], r)
+	}
+	out := make([]result, 0, len(order))
+	for _, name := range order {
+		m := result{name: name, metrics: map[string]float64{}}
+		for unit := range runs[name][0].metrics {
+			var vs []float64
+			for _, r := range runs[name] {
+				if v, ok := r.metrics[unit]; ok {
+					vs = append(vs, v)
+				}
+			}
+			slices.Sort(vs)
+			m.metrics[unit] = vs[len(vs)/2]
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+// benchstatVersion is the benchstat the harness runs (go run, from the module proxy; it
+// never enters go.mod).
+const benchstatVersion = "golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da"
+
+// benchstat returns benchstat's summary (medians with 95% confidence intervals) of a
+// `go test -bench -count N` output.
+func benchstat(out string) (string, error) {
+	f, err := os.CreateTemp("", "merit-bench-*.txt")
+	if err != nil {
+		return "", err
+	}
+	defer os.Remove(f.Name())
+	if _, err := f.WriteString(out); err != nil {
+		return "", err
+	}
+	f.Close()
+	cmd := exec.Command("go", "run", benchstatVersion, f.Name())
+	var stdout bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, os.Stderr
+	if err := cmd.Run(); err != nil {
+		return "", err
+	}
+	return stdout.String(), nil
 }
 
 func find(rs []result, name string) (result, bool) {

@@ -26,7 +26,12 @@ type report struct {
 	val             *valuation
 	scale           []scaleSeries
 	plotLink        string // the scaling plot, relative to the report
+	throughput      string // the chain's add-data throughput line (chain/e2e TestThroughput)
+	stats           []statRun
 }
+
+// statRun is benchstat's summary of one repeated job.
+type statRun struct{ title, command, text string }
 
 func (r *report) write(w io.Writer) {
 	rs := r.rs
@@ -62,6 +67,18 @@ func (r *report) write(w io.Writer) {
 	r.writeValuation(w)
 	r.writeQuality(w)
 	r.writeScaling(w)
+	writeGasCalibration(w, rs)
+	r.writeChain(w)
+	for _, s := range r.stats {
+		fmt.Fprintln(w)
+		fmt.Fprintf(w, "## Confidence intervals: %s\n\n", s.title)
+		fmt.Fprintf(w, "The tables above use the median of the repeated runs of `%s`; benchstat gives\n", s.command)
+		fmt.Fprintln(w, "each median with its 95% confidence interval.")
+		fmt.Fprintln(w)
+		fmt.Fprintln(w, "```")
+		fmt.Fprint(w, s.text)
+		fmt.Fprintln(w, "```")
+	}
 
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "## Incremental versus naive marginal scoring (MNIST)")
