@@ -7,12 +7,12 @@ const GoVersion = "go1.26.8"
 
 // Pure: merit-pure.wasm.
 const (
-	PureSHA256 = "c719facbdfc76b537838f0f7c2f2bb3638a360cfbd20d5089bfc1068d27d56e7"
-	PureSize   = 4357709
+	PureSHA256 = "c7ce6fae792d8a0f64b9e7506b8c060b09752986f260e2ed7e3a645d401bdb4c"
+	PureSize   = 4359276
 )
 
 // Host: merit-host.wasm.
 const (
-	HostSHA256 = "59469e3e61d06a231f0cef4dbbcb51f7a1a9071011e555069fb7435df47b5e08"
-	HostSize   = 4391298
+	HostSHA256 = "5bdabaeb2b51513a6500e5595c2067e1a44aa894bbbd832625b9b4573b4fe093"
+	HostSize   = 4392866
 )

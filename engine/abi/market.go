@@ -415,7 +415,7 @@ func (r *MarketCall) scorer(m gas.Meter) (market.Scorer, error) {
 	if len(live) == 0 || T == 0 {
 		return nil, nil
 	}
-	scoring, err := concat(r.Scoring)
+	scoring, err := dataset.Concat(r.Scoring...)
 	if err != nil {
 		return nil, err
 	}
@@ -443,32 +443,4 @@ type noScorer struct{}
 
 func (noScorer) Score([]int) ([]int64, error) {
 	return nil, fmt.Errorf("no scoring data") // unreachable: see MarketCall.scorer
-}
-
-// concat returns the rows of ds, in order, as one dataset. They must share Kind, Dims
-// and ScaleExp; the result has the largest Classes.
-func concat(ds []*dataset.Dataset) (*dataset.Dataset, error) {
-	first := ds[0]
-	out := &dataset.Dataset{Kind: first.Kind, Dims: first.Dims, ScaleExp: first.ScaleExp}
-	if first.Kind == dataset.Sparse {
-		out.Ptr = []int{0}
-	}
-	for j, d := range ds {
-		if d.Kind != first.Kind || d.Dims != first.Dims || d.ScaleExp != first.ScaleExp {
-			return nil, fmt.Errorf("scoring portion %d differs in kind, Dims or ScaleExp from portion 0", j)
-		}
-		out.Classes = max(out.Classes, d.Classes)
-		out.Y = append(out.Y, d.Y...)
-		if d.Kind == dataset.Sparse {
-			for i := range d.Len() {
-				a, b := d.Ptr[i], d.Ptr[i+1]
-				out.Idx = append(out.Idx, d.Idx[a:b]...)
-				out.Val = append(out.Val, d.Val[a:b]...)
-				out.Ptr = append(out.Ptr, len(out.Idx))
-			}
-		} else {
-			out.X = append(out.X, d.X...)
-		}
-	}
-	return out, out.Validate()
 }

@@ -372,3 +372,46 @@ const (
 	goldenFlip7     = "[1 11 15 25 28]"                 // FlipLabels(iris, 1, 10, 7): first flipped rows
 	goldenFlip7Lbls = "[1 2 1 2 2 2 0 0 0 0 0 2 1 1 1]" // their new labels
 )
+
+// TestConcat: Concat of the parts of a split gives back the rows in order, dense and
+// sparse; parts that differ in shape, or none, are refused.
+func TestConcat(t *testing.T) {
+	dense := &Dataset{Kind: Dense, Dims: 2, Classes: 3, Y: []int32{0, 1, 2}, X: []int32{1, 2, 3, 4, 5, 6}}
+	for _, d := range []*Dataset{dense, mustSparse(t, dense)} {
+		a, err := d.Subset([]int{0})
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := d.Subset([]int{1, 2})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := Concat(a, b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Hash() != d.Hash() {
+			t.Fatalf("kind %d: Concat of the parts differs from the whole", d.Kind)
+		}
+	}
+	if _, err := Concat(); err == nil {
+		t.Fatal("Concat() accepted no parts")
+	}
+	other := &Dataset{Kind: Dense, Dims: 3, Classes: 3, Y: []int32{0}, X: []int32{1, 2, 3}}
+	if _, err := Concat(dense, other); err == nil {
+		t.Fatal("Concat accepted parts of different Dims")
+	}
+	bad := &Dataset{Kind: Dense, Dims: 2, Classes: 3, Y: []int32{0}, X: []int32{1}}
+	if _, err := Concat(dense, bad); err == nil {
+		t.Fatal("Concat accepted a malformed part")
+	}
+}
+
+func mustSparse(t *testing.T, d *Dataset) *Dataset {
+	t.Helper()
+	s, err := d.ToSparse()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}

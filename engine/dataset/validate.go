@@ -177,6 +177,48 @@ func cloneSlice[T any](s []T) []T {
 	return append(make([]T, 0, len(s)), s...)
 }
 
+// Concat returns a new dataset holding copies of the rows of parts[0], parts[1], … in
+// that order. The parts must share Kind, Dims and ScaleExp; the result has the largest
+// Classes. It returns an error if there is no part, the parts differ, or the result is
+// not a valid dataset.
+func Concat(parts ...*Dataset) (*Dataset, error) {
+	if len(parts) == 0 || parts[0] == nil {
+		return nil, errors.New("dataset: nothing to concatenate")
+	}
+	first := parts[0]
+	out := &Dataset{Kind: first.Kind, Dims: first.Dims, ScaleExp: first.ScaleExp}
+	if first.Kind == Sparse {
+		out.Ptr = []int{0}
+	}
+	for j, d := range parts {
+		if d == nil || d.Kind != first.Kind || d.Dims != first.Dims || d.ScaleExp != first.ScaleExp {
+			return nil, fmt.Errorf("dataset: part %d differs in kind, Dims or ScaleExp from part 0", j)
+		}
+		if err := d.checkShape(); err != nil {
+			return nil, fmt.Errorf("dataset: part %d: %w", j, err)
+		}
+		out.Classes = max(out.Classes, d.Classes)
+		out.Y = append(out.Y, d.Y...)
+		if d.Kind == Sparse {
+			for i := range d.Len() {
+				a, b, err := d.sparseRange(i)
+				if err != nil {
+					return nil, fmt.Errorf("dataset: part %d: %w", j, err)
+				}
+				out.Idx = append(out.Idx, d.Idx[a:b]...)
+				out.Val = append(out.Val, d.Val[a:b]...)
+				out.Ptr = append(out.Ptr, len(out.Idx))
+			}
+		} else {
+			out.X = append(out.X, d.X...)
+		}
+	}
+	if err := out.Validate(); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // Subset returns a new dataset holding copies of rows idx[0], idx[1], … in that order
 // (an index may repeat). Dims, Classes, ScaleExp and Kind are kept. It returns an error
 // if an index is out of range or d is malformed; it checks only what it needs (O(1) plus

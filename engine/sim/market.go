@@ -96,26 +96,11 @@ func newMarketScorer(initial model.Model, scoring, pool *dataset.Dataset, cs *[]
 
 // concat returns the rows of portions[idx[0]], portions[idx[1]], … as one dataset.
 func concat(portions []*dataset.Dataset, idx []int) (*dataset.Dataset, error) {
-	first := portions[idx[0]]
-	out := &dataset.Dataset{Kind: first.Kind, Dims: first.Dims, Classes: first.Classes, ScaleExp: first.ScaleExp}
-	if first.Kind == dataset.Sparse {
-		out.Ptr = []int{0}
+	parts := make([]*dataset.Dataset, len(idx))
+	for k, j := range idx {
+		parts[k] = portions[j]
 	}
-	for _, j := range idx {
-		d := portions[j]
-		out.Y = append(out.Y, d.Y...)
-		if d.Kind == dataset.Sparse {
-			for i := 0; i < d.Len(); i++ {
-				a, b := d.Ptr[i], d.Ptr[i+1]
-				out.Idx = append(out.Idx, d.Idx[a:b]...)
-				out.Val = append(out.Val, d.Val[a:b]...)
-				out.Ptr = append(out.Ptr, len(out.Idx))
-			}
-		} else {
-			out.X = append(out.X, d.X...)
-		}
-	}
-	return out, out.Validate()
+	return dataset.Concat(parts...)
 }
 
 // contribute joins the market with one contribution.
