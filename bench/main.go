@@ -138,7 +138,7 @@ func jobs(quick bool) []job {
 		// The same engine work with the portable kernels, for the end-to-end speed-up of the
 		// SIMD levels (KNN-Shapley on fewer test rows: its cost per test row is constant).
 		{title: "models-generic", tag: "generic:", env: []string{"MERIT_SIMD=generic"},
-			args: []string{"test", "-run", "^$", "-bench", "^BenchmarkEvaluate$", "-benchtime", benchtime, "./engine/model/"}},
+			args: []string{"test", "-run", "^$", "-bench", "^Benchmark(Predict|Update|Evaluate)$", "-benchtime", benchtime, "./engine/model/"}},
 		{title: "knn-shapley-generic", tag: "generic:", env: []string{"MERIT_SIMD=generic", "MERIT_BENCH_KNN_TRAIN=" + knnTrain, "MERIT_BENCH_KNN_TEST=" + knnGenericTest},
 			args: []string{"test", "-run", "^$", "-bench", "^BenchmarkKNNShapley$", "-benchtime", "1x", "-timeout", "60m", "./engine/value/"}},
 		// The gas schedule's calibration: native time per unit of gas of every op.
