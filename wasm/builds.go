@@ -7,12 +7,12 @@ const GoVersion = "go1.26.8"
 
 // Pure: merit-pure.wasm.
 const (
-	PureSHA256 = "c7ce6fae792d8a0f64b9e7506b8c060b09752986f260e2ed7e3a645d401bdb4c"
-	PureSize   = 4359276
+	PureSHA256 = "4f67491712e7390126401c78ec387981184cefb8f87cee0023bac8d261b18533"
+	PureSize   = 4359110
 )
 
 // Host: merit-host.wasm.
 const (
-	HostSHA256 = "5bdabaeb2b51513a6500e5595c2067e1a44aa894bbbd832625b9b4573b4fe093"
-	HostSize   = 4392866
+	HostSHA256 = "ab6af257a08094deae52d1208cb3cdcac6a7667835a9298dbb2ee0c219641df9"
+	HostSize   = 4392698
 )

@@ -29,6 +29,9 @@ func types(ts []api.ValueType) string {
 
 func (s sig) String() string { return types(s.params) + " → " + types(s.results) }
 
+// sigOf returns d's signature.
+func sigOf(d api.FunctionDefinition) sig { return sig{d.ParamTypes(), d.ResultTypes()} }
+
 func (s sig) matches(d api.FunctionDefinition) bool {
 	return slices.Equal(s.params, d.ParamTypes()) && slices.Equal(s.results, d.ResultTypes())
 }
@@ -97,7 +100,7 @@ func validate(cm wazero.CompiledModule, hostKernels bool) error {
 		case !ok:
 			errs = append(errs, fmt.Errorf("import %s.%s is not allowed", mod, name))
 		case !want.matches(d):
-			errs = append(errs, fmt.Errorf("import %s.%s has type %s, want %s", mod, name, sig{d.ParamTypes(), d.ResultTypes()}, want))
+			errs = append(errs, fmt.Errorf("import %s.%s has type %s, want %s", mod, name, sigOf(d), want))
 		}
 	}
 	for _, d := range cm.ImportedMemories() {
@@ -111,7 +114,7 @@ func validate(cm wazero.CompiledModule, hostKernels bool) error {
 		case !ok:
 			errs = append(errs, fmt.Errorf("export %s is missing", name))
 		case !exports[name].matches(d):
-			errs = append(errs, fmt.Errorf("export %s has type %s, want %s", name, sig{d.ParamTypes(), d.ResultTypes()}, exports[name]))
+			errs = append(errs, fmt.Errorf("export %s has type %s, want %s", name, sigOf(d), exports[name]))
 		}
 	}
 	if _, ok := cm.ExportedMemories()["memory"]; !ok {

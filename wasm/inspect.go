@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/tetratelabs/wazero"
-	"github.com/tetratelabs/wazero/api"
 )
 
 // Function is one imported or exported function of a build: its module (for an import),
@@ -44,10 +43,10 @@ func Inspect(ctx context.Context, b Build) (Info, error) {
 	info := Info{Build: b.Name(), File: b.File(), Size: len(bin), SHA256: b.Hash()}
 	for _, d := range cm.ImportedFunctions() {
 		mod, name, _ := d.Import()
-		info.Imports = append(info.Imports, Function{Module: mod, Name: name, Signature: signature(d)})
+		info.Imports = append(info.Imports, Function{Module: mod, Name: name, Signature: sigOf(d).String()})
 	}
 	for name, d := range cm.ExportedFunctions() {
-		info.Exports = append(info.Exports, Function{Name: name, Signature: signature(d)})
+		info.Exports = append(info.Exports, Function{Name: name, Signature: sigOf(d).String()})
 	}
 	byName := func(a, b Function) int {
 		return strings.Compare(a.Module+"."+a.Name, b.Module+"."+b.Name)
@@ -55,15 +54,4 @@ func Inspect(ctx context.Context, b Build) (Info, error) {
 	slices.SortFunc(info.Imports, byName)
 	slices.SortFunc(info.Exports, byName)
 	return info, nil
-}
-
-func signature(d api.FunctionDefinition) string {
-	names := func(ts []api.ValueType) string {
-		s := make([]string, len(ts))
-		for i, t := range ts {
-			s[i] = api.ValueTypeName(t)
-		}
-		return "(" + strings.Join(s, ", ") + ")"
-	}
-	return names(d.ParamTypes()) + " → " + names(d.ResultTypes())
 }

@@ -176,22 +176,13 @@ func (r *KNNShapley) run(m gas.Meter) (Response, error) {
 
 func (r *Sampled) run(m gas.Meter) (Response, error) {
 	p := value.Problem{Config: r.Config, Train: r.Train, Test: r.Test, Meter: m}
-	opts := r.Options
-	opts.Workers = 0
 	f := value.PermutationShapley
 	if r.Method == OpBanzhaf {
 		f = value.Banzhaf
 	}
-	v, rep, err := f(p, opts)
+	v, rep, err := f(p, r.Options) // Options.Workers is not encoded: always 0 (GOMAXPROCS)
 	if err != nil {
 		return nil, err
-	}
-	// Empty lists decode as empty, not nil: keep the two forms equal.
-	if rep.NeverIn == nil {
-		rep.NeverIn = []int{}
-	}
-	if rep.NeverOut == nil {
-		rep.NeverOut = []int{}
 	}
 	return &SampledResult{op: r.Method, Values: v, Report: rep}, nil
 }
