@@ -143,3 +143,25 @@ func TestThousands(t *testing.T) {
 		}
 	}
 }
+
+// The MNIST-sized works (BenchmarkMarginalMNIST, BenchmarkKNNShapleyMNIST) count towards
+// the goals, and the rest of the benchmarks still do not.
+func TestWasmGoalWorks(t *testing.T) {
+	for w, want := range map[string]bool{
+		"Marginal/knn": true, "KNNShapley": true, "MarginalMNIST/perceptron": true, "KNNShapleyMNIST": true,
+		"CallOverhead": false, "Compile/pure/cold": false, "MarginalX": false,
+	} {
+		if got := isGoalWork(w); got != want {
+			t.Errorf("isGoalWork(%q) = %v, want %v", w, got, want)
+		}
+	}
+	tb := wasmRun{rs: []result{
+		{name: "KNNShapleyMNIST/native", metrics: map[string]float64{"ns/op": 100}},
+		{name: "KNNShapleyMNIST/host/compiler", metrics: map[string]float64{"ns/op": 300}},
+		{name: "Marginal/native", metrics: map[string]float64{"ns/op": 10}},
+		{name: "Marginal/host/compiler", metrics: map[string]float64{"ns/op": 20}},
+	}}.table()
+	if x, work, ok := tb.worstRatio("host/compiler", "native"); !ok || x != 3 || work != "KNNShapleyMNIST" {
+		t.Errorf("host/native: %v %q %v, want 3 KNNShapleyMNIST", x, work, ok)
+	}
+}

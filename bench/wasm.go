@@ -195,9 +195,10 @@ func (w wasmRun) table() wasmTable {
 }
 
 // goalWorks are the works the WebAssembly goals are about (issue 5: marginal scoring and
-// KNN-Shapley in each form), by name prefix; compilation, instantiation and the per-call
-// overhead are reported but are not the engine's work.
-var goalWorks = []string{"Marginal", "KNNShapley"}
+// KNN-Shapley in each form, at the mid size and at MNIST size), by name prefix;
+// compilation, instantiation and the per-call overhead are reported but are not the
+// engine's work.
+var goalWorks = []string{"Marginal", "KNNShapley", "MarginalMNIST", "KNNShapleyMNIST"}
 
 func isGoalWork(work string) bool {
 	for _, p := range goalWorks {

@@ -98,6 +98,16 @@ type kernelTable struct {
 	sqNormRows        func(ptr []int, val []int32, out, sum []int64)
 	addColsScaled     func(colptr []int, rows []uint32, vals []int32, idx []uint32, x []int32, out []int64)
 	addColsConst      func(colptr []int, rows []uint32, idx []uint32, c int64, out []int64)
+	repredictMax      func(score []int64, classes, a, b int, pred, y []int32) int
+	repredictMin      func(score []int64, classes, a, b int, pred, y []int32) int
+	repredictSparse   func(g, cnt, q []int64, ptr []int, k int, pred, y []int32) int
+	log2Batch         func(x []uint64, out []int64)
+	knnSortPacked     func(dist []int64, labels []int32, yt int32, keys, tmp []uint64) int
+	knnRecurse        func(ents []uint64, mask uint64, w []uint64, sums []int64)
+	knnInsert         func(dots, sq []int64, xx int64, j, k, stride int, cnt []int, nd []int64, ni []int, labels, votes, pred, y []int32) int
+	denseToCSR        func(x []int32, dims int, ptr []int, idx []uint32, val []int32)
+	csrToCSC          func(ptr []int, idx []uint32, val []int32, colptr []int, rows []uint32, vals []int32)
+	knnShapleyRows    func(train, labels, qs, ys []int32, w []uint64, sums, dists []int64, keys, tmp []uint64) uint64
 }
 
 // genericTable is the portable set: the reference every level is held against.
@@ -123,6 +133,16 @@ var genericTable = kernelTable{
 	sqNormRows:        sqNormRowsGeneric,
 	addColsScaled:     addColsScaledGeneric,
 	addColsConst:      addColsConstGeneric,
+	repredictMax:      repredictMaxGeneric,
+	repredictMin:      repredictMinGeneric,
+	repredictSparse:   repredictSparseGeneric,
+	log2Batch:         log2BatchGeneric,
+	knnSortPacked:     knnSortPackedGeneric,
+	knnRecurse:        knnRecurseGeneric,
+	knnInsert:         knnInsertGeneric,
+	denseToCSR:        denseToCSRGeneric,
+	csrToCSC:          csrToCSCGeneric,
+	knnShapleyRows:    knnShapleyRowsGeneric,
 }
 
 var (

@@ -351,3 +351,34 @@ func addColsScaledArch(colptr []int, rows []uint32, vals []int32, idx []uint32, 
 func addColsConstArch(colptr []int, rows []uint32, idx []uint32, c int64, out []int64) {
 	addColsConstGeneric(colptr, rows, idx, c, out)
 }
+
+// The trackers' and KNN-Shapley's kernels have no assembly: every level runs the
+// portable code.
+func repredictMaxArch(score []int64, classes, a, b int, pred, y []int32) int {
+	return repredictMaxGeneric(score, classes, a, b, pred, y)
+}
+func repredictMinArch(score []int64, classes, a, b int, pred, y []int32) int {
+	return repredictMinGeneric(score, classes, a, b, pred, y)
+}
+func repredictSparseArch(g, cnt, q []int64, ptr []int, k int, pred, y []int32) int {
+	return repredictSparseGeneric(g, cnt, q, ptr, k, pred, y)
+}
+func log2BatchArch(x []uint64, out []int64) { log2BatchGeneric(x, out) }
+func knnSortPackedArch(dist []int64, labels []int32, yt int32, keys, tmp []uint64) int {
+	return knnSortPackedGeneric(dist, labels, yt, keys, tmp)
+}
+func knnRecurseArch(ents []uint64, mask uint64, w []uint64, sums []int64) {
+	knnRecurseGeneric(ents, mask, w, sums)
+}
+func knnShapleyRowsArch(train, labels, qs, ys []int32, w []uint64, sums, dists []int64, keys, tmp []uint64) uint64 {
+	return knnShapleyRowsGeneric(train, labels, qs, ys, w, sums, dists, keys, tmp)
+}
+func knnInsertArch(dots, sq []int64, xx int64, j, k, stride int, cnt []int, nd []int64, ni []int, labels, votes, pred, y []int32) int {
+	return knnInsertGeneric(dots, sq, xx, j, k, stride, cnt, nd, ni, labels, votes, pred, y)
+}
+func denseToCSRArch(x []int32, dims int, ptr []int, idx []uint32, val []int32) {
+	denseToCSRGeneric(x, dims, ptr, idx, val)
+}
+func csrToCSCArch(ptr []int, idx []uint32, val []int32, colptr []int, rows []uint32, vals []int32) {
+	csrToCSCGeneric(ptr, idx, val, colptr, rows, vals)
+}

@@ -165,3 +165,77 @@ func addColsConstArch(colptr []int, rows []uint32, idx []uint32, c int64, out []
 	}
 	impl.addColsConst(colptr, rows, idx, c, out)
 }
+
+func repredictMaxArch(score []int64, classes, a, b int, pred, y []int32) int {
+	if purego {
+		return repredictMaxGeneric(score, classes, a, b, pred, y)
+	}
+	return impl.repredictMax(score, classes, a, b, pred, y)
+}
+
+func repredictMinArch(score []int64, classes, a, b int, pred, y []int32) int {
+	if purego {
+		return repredictMinGeneric(score, classes, a, b, pred, y)
+	}
+	return impl.repredictMin(score, classes, a, b, pred, y)
+}
+
+func repredictSparseArch(g, cnt, q []int64, ptr []int, k int, pred, y []int32) int {
+	if purego {
+		return repredictSparseGeneric(g, cnt, q, ptr, k, pred, y)
+	}
+	return impl.repredictSparse(g, cnt, q, ptr, k, pred, y)
+}
+
+func log2BatchArch(x []uint64, out []int64) {
+	if purego {
+		log2BatchGeneric(x, out)
+		return
+	}
+	impl.log2Batch(x, out)
+}
+
+func knnSortPackedArch(dist []int64, labels []int32, yt int32, keys, tmp []uint64) int {
+	if purego {
+		return knnSortPackedGeneric(dist, labels, yt, keys, tmp)
+	}
+	return impl.knnSortPacked(dist, labels, yt, keys, tmp)
+}
+
+func knnRecurseArch(ents []uint64, mask uint64, w []uint64, sums []int64) {
+	if purego {
+		knnRecurseGeneric(ents, mask, w, sums)
+		return
+	}
+	impl.knnRecurse(ents, mask, w, sums)
+}
+
+func knnShapleyRowsArch(train, labels, qs, ys []int32, w []uint64, sums, dists []int64, keys, tmp []uint64) uint64 {
+	if purego {
+		return knnShapleyRowsGeneric(train, labels, qs, ys, w, sums, dists, keys, tmp)
+	}
+	return impl.knnShapleyRows(train, labels, qs, ys, w, sums, dists, keys, tmp)
+}
+
+func knnInsertArch(dots, sq []int64, xx int64, j, k, stride int, cnt []int, nd []int64, ni []int, labels, votes, pred, y []int32) int {
+	if purego {
+		return knnInsertGeneric(dots, sq, xx, j, k, stride, cnt, nd, ni, labels, votes, pred, y)
+	}
+	return impl.knnInsert(dots, sq, xx, j, k, stride, cnt, nd, ni, labels, votes, pred, y)
+}
+
+func denseToCSRArch(x []int32, dims int, ptr []int, idx []uint32, val []int32) {
+	if purego {
+		denseToCSRGeneric(x, dims, ptr, idx, val)
+		return
+	}
+	impl.denseToCSR(x, dims, ptr, idx, val)
+}
+
+func csrToCSCArch(ptr []int, idx []uint32, val []int32, colptr []int, rows []uint32, vals []int32) {
+	if purego {
+		csrToCSCGeneric(ptr, idx, val, colptr, rows, vals)
+		return
+	}
+	impl.csrToCSC(ptr, idx, val, colptr, rows, vals)
+}

@@ -2,7 +2,10 @@
 
 package simd
 
-import "unsafe"
+import (
+	"math"
+	"unsafe"
+)
 
 // The WebAssembly guest's host-kernel level (Host): built for wasip1 with the
 // merit_hostkernels tag, the kernels call functions the host imports into the guest
@@ -49,7 +52,31 @@ func archUse(l Level, t *kernelTable) {
 	t.sqNormRows = sqNormRowsHost
 	t.addColsScaled = addColsScaledHost
 	t.addColsConst = addColsConstHost
+	t.repredictMax = repredictMaxHost
+	t.repredictMin = repredictMinHost
+	t.repredictSparse = repredictSparseHost
+	t.log2Batch = log2BatchHost
+	t.knnSortPacked = knnSortPackedHost
+	t.knnRecurse = knnRecurseHost
+	t.knnShapleyRows = knnShapleyRowsHost
+	t.knnInsert = knnInsertHost
+	t.denseToCSR = denseToCSRHost
+	t.csrToCSC = csrToCSCHost
 }
+
+// hostMinRows is the number of test rows below which RepredictMax, RepredictMin and
+// RepredictSparse run in the guest: a row costs the guest several nanoseconds (a
+// compare or two, a rescan of the classes now and then; RepredictSparse two 128-bit
+// products, which WebAssembly computes from 32-bit halves), so 16 rows already cost
+// about a host call.
+const hostMinRows = 16
+
+// hostMinLog2 is the number of logarithms below which Log2Batch runs in the guest: one
+// costs the guest about as much as a host call (25 squarings of 64-bit numbers into
+// 128 bits), so every batch goes to the host.
+const hostMinLog2 = 1
+
+func u64p(x []uint64) unsafe.Pointer { return unsafe.Pointer(unsafe.SliceData(x)) }
 
 // Pointers and lengths of the slices the host reads. An int is 64 bits in the guest (and
 // on every host that runs this build), so a []int is passed as it is.
@@ -121,6 +148,36 @@ func hostAddColsScaled(colptr unsafe.Pointer, ncolptr uint32, rows unsafe.Pointe
 
 //go:wasmimport merit_simd add_cols_const
 func hostAddColsConst(colptr unsafe.Pointer, ncolptr uint32, rows unsafe.Pointer, nrows uint32, idx unsafe.Pointer, nidx uint32, c int64, out unsafe.Pointer, nout uint32)
+
+//go:wasmimport merit_simd repredict_max
+func hostRepredictMax(score unsafe.Pointer, nscore uint32, classes, a, b uint32, pred unsafe.Pointer, npred uint32, y unsafe.Pointer, ny uint32) int64
+
+//go:wasmimport merit_simd repredict_min
+func hostRepredictMin(score unsafe.Pointer, nscore uint32, classes, a, b uint32, pred unsafe.Pointer, npred uint32, y unsafe.Pointer, ny uint32) int64
+
+//go:wasmimport merit_simd repredict_sparse
+func hostRepredictSparse(g unsafe.Pointer, ng uint32, cnt unsafe.Pointer, ncnt uint32, q unsafe.Pointer, nq uint32, ptr unsafe.Pointer, nptr uint32, k uint32, pred unsafe.Pointer, npred uint32, y unsafe.Pointer, ny uint32) int64
+
+//go:wasmimport merit_simd log2_batch
+func hostLog2Batch(x unsafe.Pointer, nx uint32, out unsafe.Pointer, nout uint32)
+
+//go:wasmimport merit_simd knn_sort_packed
+func hostKNNSortPacked(dist unsafe.Pointer, ndist uint32, labels unsafe.Pointer, nlabels uint32, yt int32, keys unsafe.Pointer, nkeys uint32, tmp unsafe.Pointer, ntmp uint32) int32
+
+//go:wasmimport merit_simd knn_recurse
+func hostKNNRecurse(ents unsafe.Pointer, nents uint32, mask uint64, w unsafe.Pointer, nw uint32, sums unsafe.Pointer, nsums uint32)
+
+//go:wasmimport merit_simd knn_insert
+func hostKNNInsert(dots unsafe.Pointer, ndots uint32, sq unsafe.Pointer, nsq uint32, xx int64, j, k, stride uint32, cnt unsafe.Pointer, ncnt uint32, nd unsafe.Pointer, nnd uint32, ni unsafe.Pointer, nni uint32, labels unsafe.Pointer, nlabels uint32, votes unsafe.Pointer, nvotes uint32, pred unsafe.Pointer, npred uint32, y unsafe.Pointer, ny uint32) int64
+
+//go:wasmimport merit_simd dense_to_csr
+func hostDenseToCSR(x unsafe.Pointer, nx uint32, dims uint32, ptr unsafe.Pointer, nptr uint32, idx unsafe.Pointer, nidx uint32, val unsafe.Pointer, nval uint32)
+
+//go:wasmimport merit_simd csr_to_csc
+func hostCSRToCSC(ptr unsafe.Pointer, nptr uint32, idx unsafe.Pointer, nidx uint32, val unsafe.Pointer, nval uint32, colptr unsafe.Pointer, ncolptr uint32, rows unsafe.Pointer, nrows uint32, vals unsafe.Pointer, nvals uint32)
+
+//go:wasmimport merit_simd knn_shapley_rows
+func hostKNNShapleyRows(train unsafe.Pointer, ntrain uint32, labels unsafe.Pointer, nlabels uint32, qs unsafe.Pointer, nqs uint32, ys unsafe.Pointer, nys uint32, w unsafe.Pointer, nw uint32, sums unsafe.Pointer, nsums uint32, dists unsafe.Pointer, ndists uint32, keys unsafe.Pointer, nkeys uint32, tmp unsafe.Pointer, ntmp uint32) uint64
 
 // The table entries: the portable kernel below hostMin elements, else the host's.
 
@@ -295,4 +352,90 @@ func addColsConstHost(colptr []int, rows []uint32, idx []uint32, c int64, out []
 	}
 	hostAddColsConst(pInt(colptr), uint32(len(colptr)), pU32(rows), uint32(len(rows)), pU32(idx), uint32(len(idx)),
 		c, pI64(out), uint32(len(out)))
+}
+
+// The exported kernels have checked the lengths and that the classes and columns are
+// in range, so they fit the i32 parameters.
+
+func repredictMaxHost(score []int64, classes, a, b int, pred, y []int32) int {
+	if len(pred) < hostMinRows {
+		return repredictMaxGeneric(score, classes, a, b, pred, y)
+	}
+	return int(hostRepredictMax(pI64(score), uint32(len(score)), uint32(classes), uint32(a), uint32(b),
+		pI32(pred), uint32(len(pred)), pI32(y), uint32(len(y))))
+}
+
+func repredictMinHost(score []int64, classes, a, b int, pred, y []int32) int {
+	if len(pred) < hostMinRows {
+		return repredictMinGeneric(score, classes, a, b, pred, y)
+	}
+	return int(hostRepredictMin(pI64(score), uint32(len(score)), uint32(classes), uint32(a), uint32(b),
+		pI32(pred), uint32(len(pred)), pI32(y), uint32(len(y))))
+}
+
+func repredictSparseHost(g, cnt, q []int64, ptr []int, k int, pred, y []int32) int {
+	if len(pred) < hostMinRows {
+		return repredictSparseGeneric(g, cnt, q, ptr, k, pred, y)
+	}
+	return int(hostRepredictSparse(pI64(g), uint32(len(g)), pI64(cnt), uint32(len(cnt)), pI64(q), uint32(len(q)),
+		pInt(ptr), uint32(len(ptr)), uint32(k), pI32(pred), uint32(len(pred)), pI32(y), uint32(len(y))))
+}
+
+func log2BatchHost(x []uint64, out []int64) {
+	if len(x) < hostMinLog2 {
+		log2BatchGeneric(x, out)
+		return
+	}
+	hostLog2Batch(u64p(x), uint32(len(x)), pI64(out), uint32(len(out)))
+}
+
+func knnSortPackedHost(dist []int64, labels []int32, yt int32, keys, tmp []uint64) int {
+	if len(dist) < hostMin {
+		return knnSortPackedGeneric(dist, labels, yt, keys, tmp)
+	}
+	return int(hostKNNSortPacked(pI64(dist), uint32(len(dist)), pI32(labels), uint32(len(labels)), yt,
+		u64p(keys), uint32(len(keys)), u64p(tmp), uint32(len(tmp))))
+}
+
+func knnRecurseHost(ents []uint64, mask uint64, w []uint64, sums []int64) {
+	if len(ents) < hostMin {
+		knnRecurseGeneric(ents, mask, w, sums)
+		return
+	}
+	hostKNNRecurse(u64p(ents), uint32(len(ents)), mask, u64p(w), uint32(len(w)), pI64(sums), uint32(len(sums)))
+}
+
+func knnShapleyRowsHost(train, labels, qs, ys []int32, w []uint64, sums, dists []int64, keys, tmp []uint64) uint64 {
+	if len(dists) < hostMin {
+		return knnShapleyRowsGeneric(train, labels, qs, ys, w, sums, dists, keys, tmp)
+	}
+	return hostKNNShapleyRows(pI32(train), uint32(len(train)), pI32(labels), uint32(len(labels)), pI32(qs), uint32(len(qs)),
+		pI32(ys), uint32(len(ys)), u64p(w), uint32(len(w)), pI64(sums), uint32(len(sums)), pI64(dists), uint32(len(dists)),
+		u64p(keys), uint32(len(keys)), u64p(tmp), uint32(len(tmp)))
+}
+
+func knnInsertHost(dots, sq []int64, xx int64, j, k, stride int, cnt []int, nd []int64, ni []int, labels, votes, pred, y []int32) int {
+	if len(pred) < hostMinRows || j < 0 || j > math.MaxUint32 || k > math.MaxUint32 || stride > math.MaxUint32 {
+		return knnInsertGeneric(dots, sq, xx, j, k, stride, cnt, nd, ni, labels, votes, pred, y)
+	}
+	return int(hostKNNInsert(pI64(dots), uint32(len(dots)), pI64(sq), uint32(len(sq)), xx, uint32(j), uint32(k), uint32(stride),
+		pInt(cnt), uint32(len(cnt)), pI64(nd), uint32(len(nd)), pInt(ni), uint32(len(ni)), pI32(labels), uint32(len(labels)),
+		pI32(votes), uint32(len(votes)), pI32(pred), uint32(len(pred)), pI32(y), uint32(len(y))))
+}
+
+func denseToCSRHost(x []int32, dims int, ptr []int, idx []uint32, val []int32) {
+	if len(x) < hostMin || dims > math.MaxUint32 {
+		denseToCSRGeneric(x, dims, ptr, idx, val)
+		return
+	}
+	hostDenseToCSR(pI32(x), uint32(len(x)), uint32(dims), pInt(ptr), uint32(len(ptr)), pU32(idx), uint32(len(idx)), pI32(val), uint32(len(val)))
+}
+
+func csrToCSCHost(ptr []int, idx []uint32, val []int32, colptr []int, rows []uint32, vals []int32) {
+	if len(idx)+len(colptr) < hostMin {
+		csrToCSCGeneric(ptr, idx, val, colptr, rows, vals)
+		return
+	}
+	hostCSRToCSC(pInt(ptr), uint32(len(ptr)), pU32(idx), uint32(len(idx)), pI32(val), uint32(len(val)),
+		pInt(colptr), uint32(len(colptr)), pU32(rows), uint32(len(rows)), pI32(vals), uint32(len(vals)))
 }

@@ -2,23 +2,31 @@ package wasm
 
 import (
 	"context"
+	"os"
+	"path/filepath"
+	"strconv"
+	"sync"
 	"testing"
 
 	"github.com/tetratelabs/wazero"
 
 	"github.com/meritchain/merit/engine/abi"
 	"github.com/meritchain/merit/engine/abi/abitest"
+	"github.com/meritchain/merit/engine/dataset"
 	"github.com/meritchain/merit/engine/model"
 	"github.com/meritchain/merit/engine/rng"
+	"github.com/meritchain/merit/internal/mnistsrc"
 )
 
 // Benchmarks of every form: native (abi.Native), and each build under wazero's compiler
-// and its interpreter.
+// and its interpreter (the MNIST-sized ones: native and the compiler only).
 //
 //	go test -run '^$' -bench . ./wasm/
 //	go test -run '^$' -bench 'Marginal|KNN' -benchtime 5x ./wasm/
+//	MERIT_SIMD=generic go test -run '^$' -bench '.*/^native$' ./wasm/   # native portable
 //
-// The ratio of a form's time to native's is the cost of the sandbox for that work.
+// The ratio of a form's time to native's is the cost of the sandbox for that work. The
+// names (work/form/runtime) are what bench/wasm.go parses for BENCHMARKS.md.
 
 var benchForms = []form{{build: Pure}, {build: HostKernels}, {build: Pure, interp: true}, {build: HostKernels, interp: true}}
 
@@ -78,9 +86,12 @@ func BenchmarkInstantiate(b *testing.B) {
 }
 
 // benchCall runs req in every form (native first).
-func benchCall(b *testing.B, req []byte) {
+func benchCall(b *testing.B, req []byte) { benchCallIn(b, req, benchForms) }
+
+// benchCallIn runs req natively and in the forms fs.
+func benchCallIn(b *testing.B, req []byte, fs []form) {
 	ctx := context.Background()
-	for _, f := range append([]form{native}, benchForms...) {
+	for _, f := range append([]form{native}, fs...) {
 		b.Run(f.String(), func(b *testing.B) {
 			run := abi.Native{}.Call
 			if !f.native {
@@ -133,6 +144,88 @@ func BenchmarkKNNShapley(b *testing.B) {
 	train := abitest.RandomDataset(r, benchN, benchD, benchC, false, false, benchBound)
 	test := abitest.RandomDataset(r, benchT, benchD, benchC, false, false, benchBound)
 	benchCall(b, abi.EncodeRequest(&abi.KNNShapley{K: 5, Train: train, Test: test}))
+}
+
+// MNIST-sized work (784 pixels in 0..255, 10 classes), natively and under the compiler
+// only (the interpreter would take minutes per call): marginal scoring of the first
+// mnistContrib training images against the first mnistTest test images, and KNN-Shapley
+// of all 60,000 training images on the first mnistKNNTest test images
+// (MERIT_BENCH_WASM_KNN_TEST overrides the count). Each call includes its fixed costs:
+// copying the request in and decoding and validating it (for KNN-Shapley 47 million
+// training values), which the guest does several times slower than native code.
+const (
+	mnistContrib, mnistTest = 1000, 1000
+	mnistKNNTest            = 100
+)
+
+var mnistOnce struct {
+	sync.Once
+	train, test *dataset.Dataset
+	err         error
+}
+
+// benchMNIST returns the first n training and t test images of MNIST, or skips b if
+// the files are not available.
+func benchMNIST(b *testing.B, n, t int) (train, test *dataset.Dataset) {
+	b.Helper()
+	o := &mnistOnce
+	o.Do(func() {
+		dir, err := mnistsrc.Dir()
+		if err != nil {
+			o.err = err
+			return
+		}
+		if o.train, err = dataset.LoadMNIST(filepath.Join(dir, mnistsrc.TrainImages), filepath.Join(dir, mnistsrc.TrainLabels)); err != nil {
+			o.err = err
+			return
+		}
+		o.test, o.err = dataset.LoadMNIST(filepath.Join(dir, mnistsrc.TestImages), filepath.Join(dir, mnistsrc.TestLabels))
+	})
+	if o.err != nil {
+		b.Skipf("MNIST not available: %v", o.err)
+	}
+	first := func(d *dataset.Dataset, k int) *dataset.Dataset {
+		idx := make([]int, min(k, d.Len()))
+		for i := range idx {
+			idx[i] = i
+		}
+		s, err := d.Subset(idx)
+		if err != nil {
+			b.Fatal(err)
+		}
+		return s
+	}
+	return first(o.train, n), first(o.test, t)
+}
+
+// BenchmarkMarginalMNIST: marginal scoring of mnistContrib MNIST training images against
+// mnistTest test images, from an untrained model.
+func BenchmarkMarginalMNIST(b *testing.B) {
+	train, test := benchMNIST(b, mnistContrib, mnistTest)
+	for _, f := range abitest.Families {
+		b.Run(f.String(), func(b *testing.B) {
+			m, err := model.New(model.Config{Family: f, Dims: train.Dims, Classes: 10, Bound: 255, K: 5})
+			if err != nil {
+				b.Fatal(err)
+			}
+			benchCallIn(b, abi.EncodeRequest(&abi.Marginal{Model: m, Train: train, Test: test}), compiled)
+		})
+	}
+}
+
+// BenchmarkKNNShapleyMNIST: exact KNN-Shapley (K = 5) of the 60,000 MNIST training
+// images on mnistKNNTest test images.
+func BenchmarkKNNShapleyMNIST(b *testing.B) {
+	rows := mnistKNNTest
+	if v := os.Getenv("MERIT_BENCH_WASM_KNN_TEST"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			b.Fatalf("MERIT_BENCH_WASM_KNN_TEST=%q: want a positive integer", v)
+		}
+		rows = n
+	}
+	train, test := benchMNIST(b, 60000, rows)
+	benchCallIn(b, abi.EncodeRequest(&abi.KNNShapley{K: 5, Train: train, Test: test}), compiled)
 }
 
 // BenchmarkHostCall: one call from WebAssembly to a host kernel (merit_simd.sum of 64

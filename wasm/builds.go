@@ -7,12 +7,12 @@ const GoVersion = "go1.26.8"
 
 // Pure: merit-pure.wasm.
 const (
-	PureSHA256 = "4f67491712e7390126401c78ec387981184cefb8f87cee0023bac8d261b18533"
-	PureSize   = 4359110
+	PureSHA256 = "08efff76cd192ceeb723f48e39e2568a759cffeb11d893730740938755770f1d"
+	PureSize   = 4440694
 )
 
 // Host: merit-host.wasm.
 const (
-	HostSHA256 = "ab6af257a08094deae52d1208cb3cdcac6a7667835a9298dbb2ee0c219641df9"
-	HostSize   = 4392698
+	HostSHA256 = "b72c3b8aa206825fecee8e2198587ec583ec5bf8ce0baad0680a7cb77f4a98bc"
+	HostSize   = 4489241
 )

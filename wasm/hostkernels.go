@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"runtime"
 	"strconv"
+	"sync"
 	"unsafe"
 
 	"github.com/tetratelabs/wazero"
@@ -68,6 +70,8 @@ func i32s(m api.Memory, s []uint64, i int) []int32  { return view[int32](m, s[i]
 func i64s(m api.Memory, s []uint64, i int) []int64  { return view[int64](m, s[i], s[i+1]) }
 func u32s(m api.Memory, s []uint64, i int) []uint32 { return view[uint32](m, s[i], s[i+1]) }
 func ints(m api.Memory, s []uint64, i int) []int    { return view[int](m, s[i], s[i+1]) }
+func u64s(m api.Memory, s []uint64, i int) []uint64 { return view[uint64](m, s[i], s[i+1]) }
+func u32v(s []uint64, i int) int                    { return int(uint32(s[i])) }
 func i32v(s []uint64, i int) int32                  { return int32(uint32(s[i])) }
 func i64v(s []uint64, i int) int64                  { return int64(s[i]) }
 
@@ -155,6 +159,117 @@ var kernels = map[string]kernel{
 	"add_cols_const": {fn(cat(pl, pl, pl, p(i64), pl)), func(m api.Memory, s []uint64) {
 		simd.AddColsConst(ints(m, s, 0), u32s(m, s, 2), u32s(m, s, 4), i64v(s, 6), i64s(m, s, 7))
 	}},
+	"repredict_max": {fn(cat(pl, p(i32, i32, i32), pl, pl), i64), func(m api.Memory, s []uint64) {
+		s[0] = uint64(int64(simd.RepredictMax(i64s(m, s, 0), u32v(s, 2), u32v(s, 3), u32v(s, 4), i32s(m, s, 5), i32s(m, s, 7))))
+	}},
+	"repredict_min": {fn(cat(pl, p(i32, i32, i32), pl, pl), i64), func(m api.Memory, s []uint64) {
+		s[0] = uint64(int64(simd.RepredictMin(i64s(m, s, 0), u32v(s, 2), u32v(s, 3), u32v(s, 4), i32s(m, s, 5), i32s(m, s, 7))))
+	}},
+	"repredict_sparse": {fn(cat(pl, pl, pl, pl, p(i32), pl, pl), i64), func(m api.Memory, s []uint64) {
+		s[0] = uint64(int64(simd.RepredictSparse(i64s(m, s, 0), i64s(m, s, 2), i64s(m, s, 4), ints(m, s, 6), u32v(s, 8),
+			i32s(m, s, 9), i32s(m, s, 11))))
+	}},
+	"log2_batch": {fn(cat(pl, pl)), func(m api.Memory, s []uint64) {
+		simd.Log2Batch(u64s(m, s, 0), i64s(m, s, 2))
+	}},
+	"knn_sort_packed": {fn(cat(pl, pl, p(i32), pl, pl), i32), func(m api.Memory, s []uint64) {
+		s[0] = uint64(uint32(int32(simd.KNNSortPacked(i64s(m, s, 0), i32s(m, s, 2), i32v(s, 4), u64s(m, s, 5), u64s(m, s, 7)))))
+	}},
+	"knn_recurse": {fn(cat(pl, p(i64), pl, pl)), func(m api.Memory, s []uint64) {
+		simd.KNNRecurse(u64s(m, s, 0), uint64(i64v(s, 2)), u64s(m, s, 3), i64s(m, s, 5))
+	}},
+	"knn_insert": {fn(cat(pl, pl, p(i64, i32, i32, i32), pl, pl, pl, pl, pl, pl, pl), i64), func(m api.Memory, s []uint64) {
+		s[0] = uint64(int64(simd.KNNInsert(i64s(m, s, 0), i64s(m, s, 2), i64v(s, 4), u32v(s, 5), u32v(s, 6), u32v(s, 7),
+			ints(m, s, 8), i64s(m, s, 10), ints(m, s, 12), i32s(m, s, 14), i32s(m, s, 16), i32s(m, s, 18), i32s(m, s, 20))))
+	}},
+	"dense_to_csr": {fn(cat(pl, p(i32), pl, pl, pl)), func(m api.Memory, s []uint64) {
+		simd.DenseToCSR(i32s(m, s, 0), u32v(s, 2), ints(m, s, 3), u32s(m, s, 5), i32s(m, s, 7))
+	}},
+	"csr_to_csc": {fn(cat(pl, pl, pl, pl, pl, pl)), func(m api.Memory, s []uint64) {
+		simd.CSRToCSC(ints(m, s, 0), u32s(m, s, 2), i32s(m, s, 4), ints(m, s, 6), u32s(m, s, 8), i32s(m, s, 10))
+	}},
+	"knn_shapley_rows": {fn(cat(pl, pl, pl, pl, pl, pl, pl, pl, pl), i64), knnShapleyRows},
+}
+
+// knnParallelMin is the least work (test rows × training values) for which
+// knn_shapley_rows splits its test rows among goroutines: below it, starting them costs
+// more than it saves.
+const knnParallelMin = 1 << 17
+
+// knnShapleyRows is merit_simd.knn_shapley_rows: simd.KNNShapleyRows, with the test rows
+// split among up to GOMAXPROCS goroutines when there is enough work and no output range
+// (sums, dists, keys, tmp) overlaps another range. The first goroutine uses the guest's
+// sums and scratch, the others their own, whose sums are then added to the guest's:
+// integer addition, so the result is the same bits as one pass, whatever the split.
+// A panic in any goroutine (arguments the kernel refuses) is raised again here, after
+// every goroutine has stopped: a trap.
+func knnShapleyRows(m api.Memory, s []uint64) {
+	train, labels, qs, ys := i32s(m, s, 0), i32s(m, s, 2), i32s(m, s, 4), i32s(m, s, 6)
+	w, sums, dists, keys, tmp := u64s(m, s, 8), i64s(m, s, 10), i64s(m, s, 12), u64s(m, s, 14), u64s(m, s, 16)
+	r, n := len(ys), len(labels)
+	parts := min(runtime.GOMAXPROCS(0), r)
+	if parts < 2 || len(dists) != r*n || len(sums) != n || len(qs)%r != 0 ||
+		uint64(r)*uint64(len(train)) < knnParallelMin || overlapping(s, []int{4, 4, 4, 4, 8, 8, 8, 8, 8}, 5) {
+		s[0] = simd.KNNShapleyRows(train, labels, qs, ys, w, sums, dists, keys, tmp)
+		return
+	}
+	d := len(qs) / r
+	undone := make([]uint64, parts)
+	own := make([][]int64, parts)
+	failed := make([]any, parts)
+	var wg sync.WaitGroup
+	for p := range parts {
+		j0, j1 := p*r/parts, (p+1)*r/parts
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer func() {
+				if e := recover(); e != nil {
+					failed[p] = e
+				}
+			}()
+			ps, pk, pt := sums, keys, tmp
+			if p > 0 {
+				ps, pk, pt = make([]int64, n), make([]uint64, n), make([]uint64, n)
+				own[p] = ps
+			}
+			undone[p] = simd.KNNShapleyRows(train, labels, qs[j0*d:j1*d], ys[j0:j1], w, ps, dists[j0*n:j1*n], pk, pt) << j0
+		}()
+	}
+	wg.Wait()
+	for _, e := range failed {
+		if e != nil {
+			panic(e)
+		}
+	}
+	var u uint64
+	for p := range parts {
+		u |= undone[p]
+		if p > 0 {
+			simd.AddScaledI64(sums, 1, own[p])
+		}
+	}
+	s[0] = u
+}
+
+// overlapping reports whether any of the first outFrom… slices of the stack (pairs of
+// pointer and length; size[k] bytes per element of slice k), counted from outFrom as
+// outputs, overlaps another slice.
+func overlapping(s []uint64, size []int, outFrom int) bool {
+	type span struct{ a, b uint64 }
+	sp := make([]span, len(size))
+	for k, z := range size {
+		a := uint64(uint32(s[2*k]))
+		sp[k] = span{a, a + uint64(uint32(s[2*k+1]))*uint64(z)}
+	}
+	for k := outFrom; k < len(sp); k++ {
+		for j := range sp {
+			if j != k && sp[k].a < sp[j].b && sp[j].a < sp[k].b {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // simdImports is the allow-list of module "merit_simd".

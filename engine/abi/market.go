@@ -26,13 +26,14 @@ const (
 	MarketRunPass       MarketAction = 8
 	MarketCollect       MarketAction = 9
 	MarketReclaim       MarketAction = 10
-	maxMarketAction                  = MarketReclaim
+	MarketScoreStep     MarketAction = 11
+	maxMarketAction                  = MarketScoreStep
 )
 
 var marketActionNames = [...]string{
 	MarketNew: "new", MarketRevealInitial: "reveal-initial", MarketCancel: "cancel", MarketJoin: "join",
 	MarketEnd: "end", MarketRevealNext: "reveal-next", MarketAbort: "abort", MarketRunPass: "run-pass",
-	MarketCollect: "collect", MarketReclaim: "reclaim",
+	MarketCollect: "collect", MarketReclaim: "reclaim", MarketScoreStep: "score-step",
 }
 
 func (a MarketAction) String() string {
@@ -58,6 +59,9 @@ func (a MarketAction) String() string {
 //	                  u32 n, n × scoring portion dataset blob
 //	 9 Collect:       state, ID u64, caller [20]
 //	10 Reclaim:       state, caller [20]
+//	11 ScoreStep:     state, initial model blob, progress blob (empty: the pass's
+//	                  first step), rows dataset blob (empty: none), u32 n,
+//	                  n × scoring portion dataset blob, Budget u64
 //
 // Each action is the market method of its name (market.New, Market.RevealInitial, …)
 // with Actor as its address argument. A Join's DataHash is that of the contribution's
@@ -75,6 +79,12 @@ func (a MarketAction) String() string {
 // is refused as the market refuses it). Every pass replays from Initial, so passes may
 // be run by separate calls; the caller must pass the same Initial to each.
 //
+// ScoreStep is one bounded step of the same reward pass (see rewardstep.go): Progress is
+// the previous step's (nil for the first), Rows holds the data of the next live
+// contributions to score, live[len(Progress.Scores)], … in that order (as RunPass's
+// Contributions rows: each one-row dataset's hash must be the recorded data hash), and
+// Budget bounds the step's work gas. Initial and Scoring are as for RunPass.
+//
 // Gas: gas.Sample 1; RunPass in phase Rewards also gas.Sample 1 per contribution row and
 // per scoring portion checked, and, when it scores (live contributions and T =
 // TestRows() > 0): the initial model's evaluation of the T scoring rows (each gas.Sample
@@ -83,20 +93,23 @@ func (a MarketAction) String() string {
 // (as Marginal charges a training row).
 type MarketCall struct {
 	Action        MarketAction
-	Params        market.Params     // New
-	Bounty        uint64            // New
-	PortionHashes [][32]byte        // New
-	Seed          uint64            // New
-	State         *market.Market    // every action but New
-	Portion       *dataset.Dataset  // RevealInitial, RevealNext
-	Actor         incentive.Address // New: provider; Cancel, Collect, Reclaim: caller; Join: contributor
-	DataHash      [32]byte          // Join
-	Stake         uint64            // Join
-	ID            uint64            // Collect
-	Now           uint64            // New, RevealInitial, Cancel, Join, End, Abort
-	Initial       model.Model       // RunPass
-	Contributions *dataset.Dataset  // RunPass
-	Scoring       []*dataset.Dataset
+	Params        market.Params      // New
+	Bounty        uint64             // New
+	PortionHashes [][32]byte         // New
+	Seed          uint64             // New
+	State         *market.Market     // every action but New
+	Portion       *dataset.Dataset   // RevealInitial, RevealNext
+	Actor         incentive.Address  // New: provider; Cancel, Collect, Reclaim: caller; Join: contributor
+	DataHash      [32]byte           // Join
+	Stake         uint64             // Join
+	ID            uint64             // Collect
+	Now           uint64             // New, RevealInitial, Cancel, Join, End, Abort
+	Initial       model.Model        // RunPass
+	Contributions *dataset.Dataset   // RunPass
+	Scoring       []*dataset.Dataset // RunPass, ScoreStep
+	Progress      *RewardProgress    // ScoreStep (nil: the pass's first step)
+	Rows          *dataset.Dataset   // ScoreStep (nil: none)
+	Budget        uint64             // ScoreStep
 }
 
 // MarketResult is the result of a MarketCall. Its body is u8 Action, the state blob (the
@@ -109,15 +122,20 @@ type MarketCall struct {
 //	              LimitID i64, Gains (u32 count, count × u64), Losses (likewise), Paid u64,
 //	              Taken u64, Rounds u64, Dropped (u32 count, count × u32), Final u8 (0/1)
 //	9 Collect, 10 Reclaim: Amount u64 (paid to the caller)
+//	11 ScoreStep:  Scored u32 (contributions scored by this step), progress blob (empty
+//	               once the pass ran), Ran u8 (0/1), and if Ran the pass as for RunPass
 //
 // and nothing more for the other actions. Empty lists of a Pass decode as nil.
 type MarketResult struct {
 	Action   MarketAction
 	State    *market.Market
-	ID       uint64      // Join
-	Revealed int         // RevealNext
-	Pass     market.Pass // RunPass
-	Amount   uint64      // Collect, Reclaim
+	ID       uint64          // Join
+	Revealed int             // RevealNext
+	Pass     market.Pass     // RunPass; ScoreStep if Ran
+	Amount   uint64          // Collect, Reclaim
+	Scored   int             // ScoreStep
+	Progress *RewardProgress // ScoreStep: where the pass stopped (nil once it ran)
+	Ran      bool            // ScoreStep: this step ran the pass (State is after it)
 }
 
 func (*MarketCall) Op() Op   { return OpMarket }
@@ -172,6 +190,20 @@ func (r *MarketCall) encodeBody(w *wire.Writer) {
 		for _, d := range r.Scoring {
 			putDataset(w, d)
 		}
+	case MarketScoreStep:
+		putMarketState(w, r.State)
+		putModel(w, r.Initial)
+		putProgress(w, r.Progress)
+		if r.Rows == nil {
+			w.Blob(nil)
+		} else {
+			putDataset(w, r.Rows)
+		}
+		w.U32(uint32(len(r.Scoring)))
+		for _, d := range r.Scoring {
+			putDataset(w, d)
+		}
+		w.U64(r.Budget)
 	case MarketCollect:
 		putMarketState(w, r.State)
 		w.U64(r.ID)
@@ -227,6 +259,23 @@ func (r *MarketCall) decodeBody(rd *wire.Reader) {
 		for i := range r.Scoring {
 			r.Scoring[i] = getDataset(rd)
 		}
+	case MarketScoreStep:
+		r.State = getState(rd, market.Decode)
+		r.Initial = getModel(rd)
+		r.Progress = getProgress(rd)
+		if rows := rd.Blob(); len(rows) > 0 && rd.Err() == nil {
+			d, err := dataset.Decode(rows)
+			if err != nil {
+				rd.Failf("%v", err)
+			}
+			r.Rows = d
+		}
+		n := rd.Count(uint64(rd.U32()), 4, 1<<32)
+		r.Scoring = make([]*dataset.Dataset, n)
+		for i := range r.Scoring {
+			r.Scoring[i] = getDataset(rd)
+		}
+		r.Budget = rd.U64()
 	case MarketCollect:
 		r.State = getState(rd, market.Decode)
 		r.ID = rd.U64()
@@ -288,6 +337,13 @@ func (r *MarketResult) encodeBody(w *wire.Writer) {
 		putPass(w, &r.Pass)
 	case MarketCollect, MarketReclaim:
 		w.U64(r.Amount)
+	case MarketScoreStep:
+		w.U32(uint32(r.Scored))
+		putProgress(w, r.Progress)
+		w.Bool(r.Ran)
+		if r.Ran {
+			putPass(w, &r.Pass)
+		}
 	}
 }
 
@@ -310,6 +366,12 @@ func (r *MarketResult) decodeBody(rd *wire.Reader) {
 		r.Pass = getPass(rd)
 	case MarketCollect, MarketReclaim:
 		r.Amount = rd.U64()
+	case MarketScoreStep:
+		r.Scored = int(rd.U32())
+		r.Progress = getProgress(rd)
+		if r.Ran = rd.Bool(); r.Ran {
+			r.Pass = getPass(rd)
+		}
 	}
 }
 
@@ -344,6 +406,8 @@ func (r *MarketCall) run(m gas.Meter) (Response, error) {
 		out.Amount, err = mk.Collect(int(min(r.ID, market.MaxContributions)), r.Actor)
 	case MarketReclaim:
 		out.Amount, err = mk.Reclaim(r.Actor)
+	case MarketScoreStep:
+		err = r.scoreStep(m, out)
 	default:
 		return nil, fmt.Errorf("unknown market action %d", uint8(r.Action))
 	}
@@ -398,27 +462,11 @@ func (r *MarketCall) scorer(m gas.Meter) (market.Scorer, error) {
 				incentive.ErrHashMismatch, i, i)
 		}
 	}
-	idx := mk.ScoringPortions()
-	if len(r.Scoring) != len(idx) {
-		return nil, fmt.Errorf("%d scoring portions given, the market has %d", len(r.Scoring), len(idx))
-	}
-	ps := mk.Portions()
-	for j, i := range idx {
-		if err := m.Charge(gas.Sample, 1); err != nil {
-			return nil, err
-		}
-		if r.Scoring[j].Hash() != ps[i].Hash {
-			return nil, fmt.Errorf("%w: scoring portion %d (portion %d) differs from its commitment", incentive.ErrHashMismatch, j, i)
-		}
-	}
-	live, T := mk.Live(), mk.TestRows()
-	if len(live) == 0 || T == 0 {
-		return nil, nil
-	}
-	scoring, err := dataset.Concat(r.Scoring...)
-	if err != nil {
+	scoring, err := r.checkScoring(m)
+	if err != nil || scoring == nil {
 		return nil, err
 	}
+	live, T := mk.Live(), mk.TestRows()
 	if err := fits(r.Initial, scoring, "the scoring set"); err != nil {
 		return nil, err
 	}

@@ -639,7 +639,7 @@ func TestMechanismsBadInput(t *testing.T) {
 
 	// Unknown actions.
 	for _, req := range []abi.Request{
-		&abi.DRTCall{}, &abi.DRTCall{Action: 7}, &abi.PointsCall{Action: 5}, &abi.MarketCall{Action: 11},
+		&abi.DRTCall{}, &abi.DRTCall{Action: 7}, &abi.PointsCall{Action: 5}, &abi.MarketCall{Action: 12},
 		&abi.MarketCall{Action: 255},
 	} {
 		expect("unknown action", abi.EncodeRequest(req), abi.ErrMalformed, "unknown")

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/meritchain/merit/engine/dataset"
+	"github.com/meritchain/merit/internal/fuzzcheck"
 )
 
 // fuzzSeeds returns small valid encodings of every family, trained and untrained.
@@ -21,14 +22,17 @@ func fuzzSeeds(t testing.TB) [][]byte {
 	return seeds
 }
 
-// FuzzDecodeModel: Decode never panics; bytes it accepts re-encode identically and give
-// a model that can predict and learn.
+// FuzzDecodeModel: Decode never panics and allocates memory proportional to its input
+// whatever sizes the bytes declare; bytes it accepts re-encode identically and give a
+// model that can predict and learn.
 func FuzzDecodeModel(f *testing.F) {
 	for _, s := range fuzzSeeds(f) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
-		m, err := Decode(b)
+		var m Model
+		var err error
+		fuzzcheck.Bounded(t, "Decode", len(b), 24, 64<<10, func() { m, err = Decode(b) })
 		if err != nil {
 			if m != nil {
 				t.Fatal("Decode returned a model with an error")

@@ -30,6 +30,38 @@ type naiveBayes struct {
 	ld []int64 // LD[c] = Log2(T[c]·10^6 + AlphaMicro·S·D)
 	lp []int64 // Log2(n[c] + 1)
 	lt int64   // Log2(n + C)
+
+	// Scratch of Update and Remove, not state (Clone does not share it): the arguments
+	// of the logarithms an update needs, and their values (simd.Log2Batch).
+	lx []uint64
+	lv []int64
+	nz []uint32 // a dense sample's non-zero features
+}
+
+// setLogs sets ln[f] = Log2(row[f]·10^6 + AlphaMicro·S) for every f in idx, and the
+// class's LD, P and the total's logarithm, with one simd.Log2Batch: exactly the values
+// fixed.Log2 gives (simd's tests compare).
+func (m *naiveBayes) setLogs(label int, idx []uint32) {
+	c := &m.cfg
+	d := c.Dims
+	row := m.cnt[label*d : (label+1)*d]
+	ln := m.ln[label*d : (label+1)*d]
+	lx := m.lx[:0]
+	for _, f := range idx {
+		lx = append(lx, uint64(row[f]*micro+m.as))
+	}
+	lx = append(lx, uint64(m.tot[label]*micro+m.asd), uint64(m.n[label]+1), uint64(m.total+int64(c.Classes)))
+	if cap(m.lv) < len(lx) {
+		m.lv = make([]int64, len(lx), cap(lx))
+	}
+	lv := m.lv[:len(lx)]
+	simd.Log2Batch(lx, lv)
+	for k, f := range idx {
+		ln[f] = int32(lv[k])
+	}
+	k := len(idx)
+	m.ld[label], m.lp[label], m.lt = lv[k], lv[k+1], lv[k+2]
+	m.lx, m.lv = lx, lv
 }
 
 func newNaiveBayes(c Config) *naiveBayes {
@@ -135,26 +167,18 @@ func (m *naiveBayes) Update(x dataset.Row, label int) error {
 	}
 	d := c.Dims
 	row := m.cnt[label*d : (label+1)*d]
-	ln := m.ln[label*d : (label+1)*d]
+	idx := x.Idx
 	if x.IsSparse() {
 		simd.ScatterAdd64(row, x.Idx, x.Val, 1)
-		for _, f := range x.Idx {
-			ln[f] = int32(fixed.Log2(uint64(row[f]*micro + m.as)))
-		}
 	} else {
 		simd.AddScaled64(row, 1, x.Dense)
-		for f, v := range x.Dense {
-			if v != 0 {
-				ln[f] = int32(fixed.Log2(uint64(row[f]*micro + m.as)))
-			}
-		}
+		idx = simd.NonZeroIdx(m.nz[:0], x.Dense)
+		m.nz = idx
 	}
 	m.tot[label] += sx
-	m.ld[label] = fixed.Log2(uint64(m.tot[label]*micro + m.asd))
 	m.n[label]++
 	m.total++
-	m.lp[label] = fixed.Log2(uint64(m.n[label] + 1))
-	m.lt = fixed.Log2(uint64(m.total + int64(c.Classes)))
+	m.setLogs(label, idx)
 	return nil
 }
 
@@ -181,5 +205,6 @@ func (m *naiveBayes) Clone() Model {
 	c.ln = slices.Clone(m.ln)
 	c.ld = slices.Clone(m.ld)
 	c.lp = slices.Clone(m.lp)
+	c.lx, c.lv, c.nz = nil, nil, nil
 	return &c
 }

@@ -5,7 +5,6 @@ import (
 	"slices"
 
 	"github.com/meritchain/merit/engine/dataset"
-	"github.com/meritchain/merit/engine/fixed"
 	"github.com/meritchain/merit/simd"
 )
 
@@ -122,17 +121,11 @@ func (m *naiveBayes) Remove(x dataset.Row, label int) error {
 	} else {
 		sx = simd.Sum(x.Dense)
 	}
-	ln := m.ln[label*d : (label+1)*d]
 	simd.ScatterAdd64(row, idx, val, -1)
-	for _, f := range idx {
-		ln[f] = int32(fixed.Log2(uint64(row[f]*micro + m.as)))
-	}
 	m.tot[label] -= sx
-	m.ld[label] = fixed.Log2(uint64(m.tot[label]*micro + m.asd))
 	m.n[label]--
 	m.total--
-	m.lp[label] = fixed.Log2(uint64(m.n[label] + 1))
-	m.lt = fixed.Log2(uint64(m.total + int64(c.Classes)))
+	m.setLogs(label, idx)
 	return nil
 }
 

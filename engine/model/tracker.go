@@ -171,18 +171,10 @@ func newTestCSR(c *Config, ds *dataset.Dataset, nonNeg bool) (*testCSR, error) {
 		ts.ptr, ts.idx, ts.val = ds.Ptr, ds.Idx, ds.Val
 	} else {
 		nz := len(ds.X) - simd.CountZero(ds.X)
-		ts.ptr = make([]int, 1, n+1)
-		ts.idx = make([]uint32, 0, nz)
-		ts.val = make([]int32, 0, nz)
-		for i := range n {
-			row := ds.X[i*c.Dims : (i+1)*c.Dims]
-			a := len(ts.idx)
-			ts.idx = simd.NonZeroIdx(ts.idx, row)
-			for _, f := range ts.idx[a:] {
-				ts.val = append(ts.val, row[f])
-			}
-			ts.ptr = append(ts.ptr, len(ts.idx))
-		}
+		ts.ptr = make([]int, n+1)
+		ts.idx = make([]uint32, nz)
+		ts.val = make([]int32, nz)
+		simd.DenseToCSR(ds.X, c.Dims, ts.ptr, ts.idx, ts.val)
 	}
 	simd.SqNormRows(ts.ptr, ts.val, ts.sq, ts.sum)
 	return ts, nil
@@ -194,23 +186,9 @@ func (ts *testCSR) withColumns(dims int) *testCSR {
 		return ts
 	}
 	colptr := make([]int, dims+1)
-	for _, f := range ts.idx {
-		colptr[f+1]++
-	}
-	for f := range dims {
-		colptr[f+1] += colptr[f]
-	}
-	pos := make([]int, dims)
-	copy(pos, colptr[:dims])
 	rows := make([]uint32, len(ts.idx))
 	vals := make([]int32, len(ts.idx))
-	for i := range ts.n {
-		for k := ts.ptr[i]; k < ts.ptr[i+1]; k++ {
-			f := ts.idx[k]
-			rows[pos[f]], vals[pos[f]] = uint32(i), ts.val[k]
-			pos[f]++
-		}
-	}
+	simd.CSRToCSC(ts.ptr, ts.idx, ts.val, colptr, rows, vals)
 	ts.colptr, ts.rows, ts.cvals = colptr, rows, vals
 	return ts
 }
@@ -297,38 +275,14 @@ func (b *trackBase) initPreds(best func(i int) int32) {
 // updatePredsMax re-derives every prediction after class c's column of the class-major
 // scores (score[k·n + i], larger is better, ties to the lower class) changed, all other
 // columns unchanged: a row that predicted another class p keeps p unless c now beats
-// it; a row that predicted c is rescanned.
+// it; a row that predicted c is rescanned (simd.RepredictMax).
 func (b *trackBase) updatePredsMax(score []int64, classes, c int) {
-	n := b.ts.n
-	col := score[c*n : (c+1)*n]
-	c32 := int32(c)
-	for i, sc := range col {
-		p := b.pred[i]
-		if p == c32 {
-			b.setPred(i, argmaxCol(score, n, classes, i))
-			continue
-		}
-		if sp := score[int(p)*n+i]; sc > sp || (sc == sp && c32 < p) {
-			b.setPred(i, c32)
-		}
-	}
+	b.correct += simd.RepredictMax(score, classes, c, c, b.pred, b.ts.y)
 }
 
 // updatePredsMin is updatePredsMax for distances (smaller is better).
 func (b *trackBase) updatePredsMin(dist []int64, classes, c int) {
-	n := b.ts.n
-	col := dist[c*n : (c+1)*n]
-	c32 := int32(c)
-	for i, dc := range col {
-		p := b.pred[i]
-		if p == c32 {
-			b.setPred(i, argminCol(dist, n, classes, i))
-			continue
-		}
-		if dp := dist[int(p)*n+i]; dc < dp || (dc == dp && c32 < p) {
-			b.setPred(i, c32)
-		}
-	}
+	b.correct += simd.RepredictMin(dist, classes, c, c, b.pred, b.ts.y)
 }
 
 // argmaxCol returns the class k with the largest score[k·n + i] (lowest on ties).

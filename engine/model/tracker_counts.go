@@ -277,14 +277,8 @@ func (t *sparseCentroidTracker) changed(x dataset.Row, k int, by int64) int {
 	} else {
 		t.refresh(k)
 	}
-	k32 := int32(k)
-	for i := range t.pred {
-		p := t.pred[i]
-		if p == k32 {
-			t.setPred(i, t.best(i))
-		} else if t.nearer(k32, p, i) {
-			t.setPred(i, k32)
-		}
-	}
+	// A row that predicted k is rescanned; any other moves to k if k is now nearer
+	// (nearer's rule, in simd.RepredictSparse).
+	t.correct += simd.RepredictSparse(t.g, t.m.n, t.m.q, ts.ptr, k, t.pred, ts.y)
 	return t.correct
 }

@@ -112,29 +112,9 @@ func (t *knnTracker) Add(x dataset.Row, label int) (int, error) {
 	ts := t.ts
 	t.nzi, t.nzv = nonZeros(xr, t.nzi, t.nzv)
 	ts.dots(xr, t.nzi, t.nzv, t.dots)
-	s := t.stride
-	for i, dot := range t.dots {
-		dist := xx + ts.sq[i] - 2*dot // = SqDist(x, x_i) exactly (≤ 2^62)
-		l, base := t.cnt[i], i*s
-		end := l
-		if l == k {
-			// Full: the new row enters only if strictly nearer than the last (a tie
-			// goes to the lower index, which the last one has).
-			if dist >= t.nd[base+l-1] {
-				continue
-			}
-			end = l - 1
-		} else {
-			t.cnt[i]++
-		}
-		p := end
-		for p > 0 && t.nd[base+p-1] > dist {
-			t.nd[base+p], t.ni[base+p] = t.nd[base+p-1], t.ni[base+p-1]
-			p--
-		}
-		t.nd[base+p], t.ni[base+p] = dist, j
-		t.setPred(i, t.vote(i))
-	}
+	// Every test row's list takes the new row if it is near enough, and a changed list is
+	// re-voted (simd.KNNInsert: the insertion and vote rules of recomputeList and vote).
+	t.correct += simd.KNNInsert(t.dots, ts.sq, xx, j, k, t.stride, t.cnt, t.nd, t.ni, m.y, t.votes, t.pred, ts.y)
 	return t.correct, nil
 }
 

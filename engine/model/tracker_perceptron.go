@@ -129,21 +129,6 @@ func (t *perceptronTracker) Add(x dataset.Row, label int) (int, error) {
 	// Only columns label and p changed: a row predicting a third class q keeps the best
 	// of q, label and p (ties to the lower class); a row predicting label or p is
 	// rescanned.
-	n, v := ts.n, m.v
-	y32, p32 := int32(label), int32(p)
-	for i := range n {
-		q := t.pred[i]
-		if q == y32 || q == p32 {
-			t.setPred(i, argmaxCol(t.score, n, v, i))
-			continue
-		}
-		best, bv := q, t.score[int(q)*n+i]
-		for _, c := range [2]int32{y32, p32} {
-			if sc := t.score[int(c)*n+i]; sc > bv || (sc == bv && c < best) {
-				best, bv = c, sc
-			}
-		}
-		t.setPred(i, best)
-	}
+	t.correct += simd.RepredictMax(t.score, m.v, label, p, t.pred, ts.y)
 	return t.correct, nil
 }

@@ -215,7 +215,7 @@ func knnCheck(train, test *dataset.Dataset, k int) (tr, te *dataset.Dataset, err
 	}
 	// Every |x| ≤ B ≤ MaxFeature (validated), so |a − b| ≤ 2B and a squared distance is at
 	// most Dims·(2B)²; require that to be ≤ 2^62 (docs/MODELS.md, k-nearest neighbours).
-	b := uint64(max(tr.MaxAbs(), te.MaxAbs()))
+	b := uint64(max(maxAbs(tr), maxAbs(te)))
 	hi, lo := bits.Mul64(uint64(tr.Dims), 4*b*b) // 4B² < 2^50
 	if hi != 0 || lo > 1<<62 {
 		return nil, nil, fmt.Errorf("value: KNN-Shapley: Dims·(2B)² = %d·(2·%d)² exceeds 2^62 (distances could overflow)", tr.Dims, b)
@@ -223,39 +223,40 @@ func knnCheck(train, test *dataset.Dataset, k int) (tr, te *dataset.Dataset, err
 	return tr, te, nil
 }
 
-// u128 is an unsigned (table) or two's-complement (accumulator) 128-bit integer.
-type u128 struct{ hi, lo uint64 }
-
-// knnWeights returns w[p] = ⌊P·2^64 / max(K, p+1)⌋ for p = 0..n−1: the weight
-// 1/max(K, i) of sorted position i = p+1 in units of 2^−64/P, truncated (error in [0, 1)).
-// Each entry is below P·2^64 < 2^104.
-func knnWeights(n, k int) []u128 {
-	div := func(d uint64) u128 {
-		p := uint64(KNNScale)
-		lo, _ := bits.Div64(p%d, 0, d) // p%d < d: the quotient fits, no panic
-		return u128{hi: p / d, lo: lo}
+// maxAbs is dataset.MaxAbs (the largest |feature| of a validated dataset, 0 if it has
+// none) by simd.MinMax, a host kernel in the WebAssembly host-kernel build.
+func maxAbs(d *dataset.Dataset) int64 {
+	vals := d.X
+	if d.Kind == dataset.Sparse {
+		vals = d.Val
 	}
-	w := make([]u128, n)
-	wk := div(uint64(k))
-	for p := range w {
+	if len(vals) == 0 {
+		return 0
+	}
+	lo, hi := simd.MinMax(vals)
+	return max(-int64(lo), int64(hi), 0)
+}
+
+// knnWeights returns the weights of sorted positions p = 0..n−1 as unsigned 128-bit
+// numbers, w[2p]·2^64 + w[2p+1] = ⌊P·2^64 / max(K, p+1)⌋: the weight 1/max(K, i) of
+// sorted position i = p+1 in units of 2^−64/P, truncated (error in [0, 1)). Each is below
+// P·2^64 < 2^104. (simd.KNNRecurse's layout.)
+func knnWeights(n, k int) []uint64 {
+	div := func(d uint64) (hi, lo uint64) {
+		p := uint64(KNNScale)
+		lo, _ = bits.Div64(p%d, 0, d) // p%d < d: the quotient fits, no panic
+		return p / d, lo
+	}
+	w := make([]uint64, 2*n)
+	kh, kl := div(uint64(k))
+	for p := range n {
 		if p+1 <= k {
-			w[p] = wk
+			w[2*p], w[2*p+1] = kh, kl
 		} else {
-			w[p] = div(uint64(p + 1))
+			w[2*p], w[2*p+1] = div(uint64(p + 1))
 		}
 	}
 	return w
-}
-
-// roundHalfEven128 returns the two's-complement 128-bit value hi·2^64 + lo divided by 2^64
-// and rounded to the nearest integer, ties to even. hi is ⌊value/2^64⌋ (arithmetic), lo the
-// remainder in [0, 2^64).
-func roundHalfEven128(hi, lo uint64) int64 {
-	q := int64(hi)
-	if lo > 1<<63 || (lo == 1<<63 && q&1 != 0) {
-		q++
-	}
-	return q
 }
 
 // knnBlock is the most test rows a worker takes at once. Their distances are computed
@@ -264,45 +265,74 @@ func roundHalfEven128(hi, lo uint64) int64 {
 const knnBlock = 8
 
 // knnBlockValues is the size of a block of training rows, in int32 values (64 KiB).
-const knnBlockValues = 1 << 14
+const knnBlockValues = simd.KNNBlockValues
 
 // knnWorker holds one goroutine's scratch buffers and partial sums.
 type knnWorker struct {
 	tr, te *dataset.Dataset
-	inv    []u128
+	inv    []uint64
 	timed  bool
 
-	q     [][]int32 // densified sparse test rows
-	dists [][]int64 // squared distances from each test row of a chunk to the training rows
-	keys  []uint64  // sort keys
-	tmp   []uint64  // radix sort buffer
-	idx   []int32   // row indices (wide-key path)
-	itmp  []int32   // radix sort buffer (wide-key path)
-	hist  radixHist // radix bucket offsets
-	sums  []int64   // Σ over this worker's test rows of the rounded values, per training row
+	q     [][]int32 // densified sparse test rows (views of qflat)
+	qflat []int32
+	dists [][]int64 // squared distances from each test row of a chunk to the training rows (views of dflat)
+	dflat []int64
+	keys  []uint64       // sort keys
+	tmp   []uint64       // radix sort buffer
+	idx   []int32        // row indices (wide-key path)
+	itmp  []int32        // radix sort buffer (wide-key path)
+	hist  simd.RadixHist // radix bucket offsets
+	sums  []int64        // Σ over this worker's test rows of the rounded values, per training row
 
 	tDist, tSort, tRec time.Duration
 }
 
-func newKNNWorker(tr, te *dataset.Dataset, inv []u128, chunk int, timed bool) *knnWorker {
+func newKNNWorker(tr, te *dataset.Dataset, inv []uint64, chunk int, timed bool) *knnWorker {
 	n := tr.Len()
 	w := &knnWorker{tr: tr, te: te, inv: inv, timed: timed,
-		dists: make([][]int64, chunk), keys: make([]uint64, n), tmp: make([]uint64, n),
+		dists: make([][]int64, chunk), dflat: make([]int64, chunk*n), keys: make([]uint64, n), tmp: make([]uint64, n),
 		sums: make([]int64, n)}
 	for k := range w.dists {
-		w.dists[k] = make([]int64, n)
+		w.dists[k] = w.dflat[k*n : (k+1)*n : (k+1)*n]
 	}
 	if te.Kind == dataset.Sparse {
+		d := te.Dims
 		w.q = make([][]int32, chunk)
+		w.qflat = make([]int32, chunk*d)
 		for k := range w.q {
-			w.q[k] = make([]int32, te.Dims)
+			w.q[k] = w.qflat[k*d : (k+1)*d : (k+1)*d]
 		}
 	}
 	return w
 }
 
 // testRows adds the values of test rows a..b−1 (at most len(w.dists) rows) to w.sums.
+// Untimed, one simd.KNNShapleyRows call does the distances, the sorts and the
+// recursions of the whole chunk (the host-kernel WebAssembly build runs it on the host,
+// on several cores); timed, the phases run one by one to be timed apart. Both give the
+// same values: the same steps, and integer sums.
 func (w *knnWorker) testRows(a, b int) {
+	if !w.timed && b-a <= simd.MaxKNNRows {
+		d, n := w.te.Dims, w.tr.Len()
+		var qs []int32
+		if w.te.Kind == dataset.Sparse {
+			for j := a; j < b; j++ {
+				p, e := w.te.Ptr[j], w.te.Ptr[j+1]
+				simd.Densify(w.q[j-a], w.te.Idx[p:e], w.te.Val[p:e])
+			}
+			qs = w.qflat[:(b-a)*d]
+		} else {
+			qs = w.te.X[a*d : b*d]
+		}
+		undone := simd.KNNShapleyRows(w.tr.X, w.tr.Y, qs, w.te.Y[a:b], w.inv, w.sums, w.dflat[:(b-a)*n], w.keys, w.tmp)
+		for j := a; j < b; j++ {
+			if undone>>(j-a)&1 != 0 {
+				ents, mask := w.sortByDistance(w.dists[j-a], w.te.Y[j])
+				w.recurse(ents, mask)
+			}
+		}
+		return
+	}
 	var t0 time.Time
 	if w.timed {
 		t0 = time.Now()
@@ -356,34 +386,9 @@ func (w *knnWorker) distances(a, b int) {
 
 // recurse runs the Theorem 1 recursion over the sorted entries (nearest first; entry
 // e&mask = row<<1 | c, c = 1 iff the row's label is the test label), adding each rounded
-// value to w.sums.
+// value to w.sums (simd.KNNRecurse).
 func (w *knnWorker) recurse(ents []uint64, mask uint64) {
-	inv, sums := w.inv, w.sums
-	n := len(ents)
-	var hi, lo uint64 // accumulator: P·s·2^64, two's complement
-	e := ents[n-1] & mask
-	prev := e & 1
-	if prev != 0 {
-		hi, lo = inv[n-1].hi, inv[n-1].lo
-	}
-	r := roundHalfEven128(hi, lo)
-	sums[e>>1] += r
-	for p := n - 2; p >= 0; p-- {
-		e := ents[p] & mask
-		if cur := e & 1; cur != prev {
-			var c uint64
-			if cur != 0 { // c_i − c_{i+1} = +1
-				lo, c = bits.Add64(lo, inv[p].lo, 0)
-				hi = hi + inv[p].hi + c
-			} else { // −1
-				lo, c = bits.Sub64(lo, inv[p].lo, 0)
-				hi = hi - inv[p].hi - c
-			}
-			prev = cur
-			r = roundHalfEven128(hi, lo)
-		}
-		sums[e>>1] += r
-	}
+	simd.KNNRecurse(ents, mask, w.inv, w.sums)
 }
 
 // sortByDistance orders the training rows by (dist, index) ascending for a test row
@@ -392,24 +397,21 @@ func (w *knnWorker) recurse(ents []uint64, mask uint64) {
 func (w *knnWorker) sortByDistance(dist []int64, yt int32) (ents []uint64, mask uint64) {
 	y := w.tr.Y
 	n := len(dist)
+	low := uint(bits.Len64(uint64(n-1))) + 1 // row<<1 | c
+	mask = uint64(1)<<low - 1
+	// One word per row, (dist − lo) above row<<1 | c, when that fits (simd.KNNSortPacked).
+	switch simd.KNNSortPacked(dist, y, yt, w.keys, w.tmp) {
+	case 0:
+		return w.keys, mask
+	case 1:
+		return w.tmp, mask
+	}
 	lo, hi := dist[0], dist[0]
 	for _, d := range dist[1:] {
 		lo = min(lo, d)
 		hi = max(hi, d)
 	}
 	width := uint(bits.Len64(uint64(hi - lo))) // distance bits to sort on (0 ≤ dist ≤ 2^62)
-	low := uint(bits.Len64(uint64(n-1))) + 1   // row<<1 | c
-	mask = uint64(1)<<low - 1
-	if width+low <= 64 {
-		// One word per row: (dist − lo) above row<<1 | c. Keys are distinct and start in
-		// row order, so a stable sort on the distance bits alone orders them by the whole
-		// key, i.e. by (distance, index).
-		keys := w.keys
-		for i, d := range dist {
-			keys[i] = uint64(d-lo)<<low | uint64(i)<<1 | b2u(y[i] == yt)
-		}
-		return w.radixPacked(keys, low, width), mask
-	}
 	// Wide keys: sort (dist − lo, row) pairs, stable on the key, rows in tow.
 	if w.idx == nil {
 		w.idx = make([]int32, n)
@@ -435,88 +437,22 @@ func b2u(b bool) uint64 {
 	return 0
 }
 
-// radixMaxDigit is the widest radix digit, in bits.
-const radixMaxDigit = 11
-
-// radixHist is one pass's bucket counts, then its bucket offsets.
-type radixHist [1 << radixMaxDigit]uint32
-
-// radixDigits splits width ≥ 1 bits into passes of at most radixMaxDigit bits, as even as
-// possible.
-func radixDigits(width uint) (passes, digit uint) {
-	passes = (width + radixMaxDigit - 1) / radixMaxDigit
-	digit = (width + passes - 1) / passes
-	return passes, digit
-}
-
-// count fills h with the counts of the digit (k>>sh)&mask of keys and turns them into
-// starting offsets; it reports false if one bucket holds every key (the pass would not
-// move anything).
-func (h *radixHist) count(keys []uint64, sh uint, mask uint64) bool {
-	clear(h[:])
-	for _, k := range keys {
-		h[k>>sh&mask&(1<<radixMaxDigit-1)]++
-	}
-	n := len(keys)
-	var s uint32
-	for i := range h[:mask+1] {
-		c := h[i]
-		if int(c) == n {
-			return false
-		}
-		h[i] = s
-		s += c
-	}
-	return true
-}
-
-// radixPacked sorts distinct keys that are already in ascending order of their low
-// `base` bits by the `width` bits above them (LSD, stable), and returns the sorted slice
-// (w.keys or w.tmp).
-func (w *knnWorker) radixPacked(keys []uint64, base, width uint) []uint64 {
-	n := len(keys)
-	if width == 0 {
-		return keys
-	}
-	if n <= 64 {
-		insertionSort(keys)
-		return keys
-	}
-	passes, digit := radixDigits(width)
-	mask := uint64(1)<<digit - 1
-	h := &w.hist
-	src, dst := keys, w.tmp[:n]
-	for p := uint(0); p < passes; p++ {
-		sh := base + p*digit
-		if !h.count(src, sh, mask) {
-			continue
-		}
-		for _, k := range src {
-			b := k >> sh & mask & (1<<radixMaxDigit - 1)
-			dst[h[b]] = k
-			h[b]++
-		}
-		src, dst = dst, src
-	}
-	return src
-}
-
 // radixPairs sorts (keys[i], idx[i]) pairs by key, stably (idx starts ascending, so ties
 // stay in index order), and returns the sorted indices.
 func (w *knnWorker) radixPairs(keys []uint64, idx []int32, width uint) []int32 {
 	n := len(keys)
-	passes, digit := radixDigits(width)
+	passes, digit := simd.RadixDigits(width)
 	mask := uint64(1)<<digit - 1
 	h := &w.hist
 	src, dst := keys, w.tmp[:n]
 	isrc, idst := idx, w.itmp[:n]
 	for p := uint(0); p < passes; p++ {
 		sh := p * digit
-		if !h.count(src, sh, mask) {
+		if !h.Count(src, sh, mask) {
 			continue
 		}
 		for i, k := range src {
-			b := k >> sh & mask & (1<<radixMaxDigit - 1)
+			b := k >> sh & mask & (1<<simd.RadixMaxDigit - 1)
 			o := h[b]
 			dst[o] = k
 			idst[o] = isrc[i]
@@ -526,16 +462,4 @@ func (w *knnWorker) radixPairs(keys []uint64, idx []int32, width uint) []int32 {
 		isrc, idst = idst, isrc
 	}
 	return isrc
-}
-
-// insertionSort sorts a short slice of keys ascending.
-func insertionSort(a []uint64) {
-	for i := 1; i < len(a); i++ {
-		v := a[i]
-		j := i
-		for ; j > 0 && a[j-1] > v; j-- {
-			a[j] = a[j-1]
-		}
-		a[j] = v
-	}
 }

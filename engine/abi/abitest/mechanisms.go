@@ -323,6 +323,39 @@ func (b *mechBuilder) market(r *rng.Source, initial model.Model, pool, test *dat
 	b.bad("invalid-run-pass-wrong-portion", pass(mk, contribs, wrongScoring))
 	b.bad("invalid-run-pass-wrong-contribution", pass(mk, altered(contribs), scoring))
 	b.bad("invalid-run-pass-missing-portion", pass(mk, contribs, scoring[:1]))
+
+	// A branch: the same passes in bounded steps, two contributions per step at most, and
+	// the refusals of a step.
+	step := func(st *market.Market, pr *abi.RewardProgress, rows *dataset.Dataset, budget uint64) *abi.MarketCall {
+		return &abi.MarketCall{Action: abi.MarketScoreStep, State: st, Initial: initial, Progress: pr, Rows: rows,
+			Scoring: scoring, Budget: budget}
+	}
+	stepped := mk
+	var pr *abi.RewardProgress
+	for stepped.Phase() == market.Rewards {
+		progressModel := initial
+		if pr != nil {
+			progressModel = pr.Model
+		}
+		fixed, per := abi.ScoreStepCost(progressModel, len(scoring), stepped.TestRows(), contribs.Dims)
+		live, next := stepped.Live(), 0
+		if pr != nil {
+			next = len(pr.Scores)
+		}
+		ids := live[next:min(len(live), next+3)]
+		rows, err := contribs.Subset(ids)
+		if err != nil {
+			panic(err)
+		}
+		if pr == nil && len(ids) > 0 {
+			b.bad("invalid-score-step-budget", step(stepped, pr, rows, per)) // below the fixed part + one
+			b.bad("invalid-score-step-wrong-row", step(stepped, pr, altered(rows), fixed+2*per))
+		}
+		r := res(b.ok("score-step", step(stepped, pr, rows, fixed+2*per)))
+		stepped, pr = r.State, r.Progress
+	}
+	b.bad("invalid-score-step-finished", step(stepped, nil, nil, 1<<40))
+
 	for mk.Phase() == market.Rewards {
 		mk = res(b.ok("run-pass", pass(mk, contribs, scoring))).State
 	}

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/meritchain/merit/engine/incentive"
+	"github.com/meritchain/merit/internal/fuzzcheck"
 )
 
 // runActions interprets data as a sequence of DRT actions and checks, after each one,
@@ -180,8 +181,14 @@ func FuzzDecode(f *testing.F) {
 	eb, _ := e.MarshalBinary()
 	f.Add(eb)
 	f.Add(b[:len(b)-3])
+	huge := bytes.Clone(eb)
+	huge[len(huge)-1] = 0x10 // a count of 2^60 in no bytes
+	fuzzcheck.Add(f, huge)
 	f.Fuzz(func(t *testing.T, b []byte) {
-		s, err := Decode(b)
+		// Memory proportional to the input, whatever counts the bytes declare.
+		var s *State
+		var err error
+		fuzzcheck.Bounded(t, "Decode", len(b), 16, 64<<10, func() { s, err = Decode(b) })
 		if err != nil {
 			if !errors.Is(err, incentive.ErrMalformed) {
 				t.Fatalf("error %v does not wrap ErrMalformed", err)

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/meritchain/merit/engine/incentive"
+	"github.com/meritchain/merit/internal/fuzzcheck"
 )
 
 func addr(b byte) incentive.Address { return incentive.Address{b} }
@@ -142,8 +143,14 @@ func FuzzDecode(f *testing.F) {
 	s.Add(alice, [32]byte{}, 0, 5)
 	s.Report(1, bob, 8, false)
 	f.Add(enc(f, s))
+	b := enc(f, New(Params{}, 0))
+	b[len(b)-1] = 0x10 // a count of 2^60 contributions in no bytes
+	fuzzcheck.Add(f, b)
 	f.Fuzz(func(t *testing.T, b []byte) {
-		s, err := Decode(b)
+		// Memory proportional to the input, whatever count the bytes declare.
+		var s *State
+		var err error
+		fuzzcheck.Bounded(t, "Decode", len(b), 16, 64<<10, func() { s, err = Decode(b) })
 		if err != nil {
 			if !errors.Is(err, incentive.ErrMalformed) {
 				t.Fatal(err)
