@@ -4,6 +4,7 @@
 package merit
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 
@@ -31,7 +32,14 @@ var (
 	_ module.HasInvariants       = AppModule{}
 	_ module.HasConsensusVersion = AppModule{}
 	_ appmodule.AppModule        = AppModule{}
+	_ appmodule.HasEndBlocker    = AppModule{}
 )
+
+// EndBlock runs the prediction markets' reward steps due in this block, under the
+// per-block engine gas budget (keeper.EndBlocker).
+func (am AppModule) EndBlock(ctx context.Context) error {
+	return am.keeper.EndBlocker(sdk.UnwrapSDKContext(ctx))
+}
 
 // AppModule is the merit module.
 type AppModule struct {

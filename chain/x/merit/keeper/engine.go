@@ -53,27 +53,36 @@ func SDKGas(p types.Params, engineGas uint64) uint64 {
 // It writes no state. The engine runs under a background context: nothing but the
 // request decides its result.
 func (k Keeper) call(ctx sdk.Context, p types.Params, req abi.Request) (abi.Response, uint64, error) {
+	resp, used, _, err := k.callLimit(ctx, p, req, EngineGasLimit(ctx, p))
+	return resp, used, err
+}
+
+// callLimit is call with an explicit engine gas limit (at most EngineGasLimit). It also
+// returns the call's I/O gas: what gas.Call, gas.InputByte and gas.OutputByte charged
+// (the rest of the gas used is the engine's work gas).
+func (k Keeper) callLimit(ctx sdk.Context, p types.Params, req abi.Request, limit uint64) (abi.Response, uint64, uint64, error) {
 	if p.EngineSha256 != k.engineSHA256 {
-		return nil, 0, errorsmod.Wrapf(types.ErrEngineMismatch, "params pin %s, this node runs %s", p.EngineSha256, k.engineSHA256)
+		return nil, 0, 0, errorsmod.Wrapf(types.ErrEngineMismatch, "params pin %s, this node runs %s", p.EngineSha256, k.engineSHA256)
 	}
-	limit := EngineGasLimit(ctx, p)
+	limit = min(limit, EngineGasLimit(ctx, p))
 	if limit == 0 {
-		return nil, 0, errorsmod.Wrapf(types.ErrOutOfGas, "no gas left for an engine call")
+		return nil, 0, 0, errorsmod.Wrapf(types.ErrOutOfGas, "no gas left for an engine call")
 	}
 	b := abi.EncodeRequest(req)
 	out, used, err := k.engine.Call(context.Background(), b, limit)
 	ctx.GasMeter().ConsumeGas(SDKGas(p, used), "merit engine "+req.Op().String())
 	if err != nil {
-		return nil, used, engineError(err)
+		return nil, used, 0, engineError(err)
 	}
+	io := gas.Default.Cost(gas.Call, 1) + gas.Default.Cost(gas.InputByte, uint64(len(b))) + gas.Default.Cost(gas.OutputByte, uint64(len(out)))
 	resp, err := abi.DecodeResponse(out)
 	if err != nil {
-		return nil, used, errorsmod.Wrapf(types.ErrEngine, "undecodable %s response: %v", req.Op(), err)
+		return nil, used, io, errorsmod.Wrapf(types.ErrEngine, "undecodable %s response: %v", req.Op(), err)
 	}
 	if resp.Op() != req.Op() {
-		return nil, used, errorsmod.Wrapf(types.ErrEngine, "%s response to a %s request", resp.Op(), req.Op())
+		return nil, used, io, errorsmod.Wrapf(types.ErrEngine, "%s response to a %s request", resp.Op(), req.Op())
 	}
-	return resp, used, nil
+	return resp, used, io, nil
 }
 
 // refusals maps the mechanisms' refusals to the module's errors. Across the WebAssembly
@@ -101,6 +110,12 @@ var refusals = []struct {
 	{incentive.ErrHashMismatch, types.ErrHashMismatch},
 	{incentive.ErrZeroAddress, types.ErrInvalidAddress},
 	{incentive.ErrTooMany, types.ErrTooManyContributions},
+	// *incentive.PhaseError's text: "… needs phase …".
+	{errors.New(" needs phase "), types.ErrWrongPhase},
+	{incentive.ErrStakeTooLow, types.ErrStakeTooLow},
+	{incentive.ErrCannotEnd, types.ErrTooEarly},
+	{incentive.ErrNotProvider, types.ErrNotProvider},
+	{abi.ErrBudget, types.ErrEngineLimit},
 }
 
 // engineError maps an engine error to a registered error.

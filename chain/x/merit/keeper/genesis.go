@@ -9,6 +9,7 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
 	"github.com/meritchain/merit/chain/x/merit/types"
+	"github.com/meritchain/merit/engine/incentive/market"
 )
 
 // InitGenesis loads a validated genesis state. It refuses parameters that pin an engine
@@ -42,7 +43,55 @@ func (k Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) error {
 			return err
 		}
 	}
+	if err := k.NextMarketID.Set(ctx, gs.NextMarketId); err != nil {
+		return err
+	}
+	for _, m := range gs.Markets {
+		if err := k.importMarket(ctx, m); err != nil {
+			return err
+		}
+	}
+	for _, c := range gs.MarketContributions {
+		if err := k.MarketContributions.Set(ctx, collections.Join(c.MarketId, c.Id), c); err != nil {
+			return err
+		}
+	}
 	return nil
+}
+
+// importMarket stores a genesis market: its record, blobs and revealed portions, and
+// queues it if its reward passes are due.
+func (k Keeper) importMarket(ctx context.Context, m types.Market) error {
+	id := m.Id
+	if err := k.MarketInitial.Set(ctx, id, m.InitialModel); err != nil {
+		return err
+	}
+	if err := k.MarketStates.Set(ctx, id, m.State); err != nil {
+		return err
+	}
+	if len(m.Progress) > 0 {
+		if err := k.MarketProgress.Set(ctx, id, m.Progress); err != nil {
+			return err
+		}
+	}
+	for i, b := range m.Revealed {
+		if len(b) > 0 {
+			if err := k.MarketPortions.Set(ctx, collections.Join(id, uint32(i)), b); err != nil {
+				return err
+			}
+		}
+	}
+	mk, err := market.Decode(m.State)
+	if err != nil {
+		return errorsmod.Wrapf(types.ErrInvalidGenesis, "market %d: %v", id, err)
+	}
+	if mk.Phase() == market.Rewards {
+		if err := k.RewardQueue.Set(ctx, id); err != nil {
+			return err
+		}
+	}
+	m.InitialModel, m.State, m.Progress, m.Revealed = nil, nil, nil, nil
+	return k.Markets.Set(ctx, id, m)
 }
 
 // ExportGenesis exports the whole state, in key order.
@@ -80,11 +129,48 @@ func (k Keeper) ExportGenesis(ctx context.Context) (*types.GenesisState, error) 
 		gs.Stats = append(gs.Stats, s)
 		return false, nil
 	})
+	if err != nil {
+		return nil, err
+	}
+	if gs.NextMarketId, err = k.NextMarketID.Peek(ctx); err != nil {
+		return nil, err
+	}
+	err = k.Markets.Walk(ctx, nil, func(id uint64, m types.Market) (bool, error) {
+		if m.InitialModel, err = k.MarketInitial.Get(ctx, id); err != nil {
+			return true, err
+		}
+		if m.State, err = k.MarketStates.Get(ctx, id); err != nil {
+			return true, err
+		}
+		if b, err := k.MarketProgress.Get(ctx, id); err == nil {
+			m.Progress = b
+		} else if !errorsIsNotFound(err) {
+			return true, err
+		}
+		m.Revealed = make([][]byte, m.Portions)
+		for i := range m.Revealed {
+			if b, err := k.MarketPortions.Get(ctx, collections.Join(id, uint32(i))); err == nil {
+				m.Revealed[i] = b
+			} else if !errorsIsNotFound(err) {
+				return true, err
+			}
+		}
+		gs.Markets = append(gs.Markets, m)
+		return false, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = k.MarketContributions.Walk(ctx, nil, func(_ collections.Pair[uint64, uint64], c types.MarketContribution) (bool, error) {
+		gs.MarketContributions = append(gs.MarketContributions, c)
+		return false, nil
+	})
 	return gs, err
 }
 
-// Escrowed returns the sum of what every DRT contribution still holds, by denom (the
-// coins the module account must hold).
+// Escrowed returns what the module account must hold, by denom: the sum of what every
+// DRT contribution still holds, and of what every market still holds (its pool, unless
+// reclaimed, and its uncollected balances: market.Totals().Held).
 func (k Keeper) Escrowed(ctx context.Context) (sdk.Coins, error) {
 	denoms := map[uint64]string{}
 	out := sdk.NewCoins()
@@ -102,6 +188,23 @@ func (k Keeper) Escrowed(ctx context.Context) (sdk.Coins, error) {
 			denoms[key.K1()] = d
 		}
 		out = out.Add(coins(d, c.Remaining)...)
+		return false, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = k.Markets.Walk(ctx, nil, func(id uint64, m types.Market) (bool, error) {
+		b, err := k.MarketStates.Get(ctx, id)
+		if err != nil {
+			return true, err
+		}
+		mk, err := market.Decode(b)
+		if err != nil {
+			return true, err
+		}
+		if held := mk.Totals().Held; held > 0 {
+			out = out.Add(coins(m.Denom, held)...)
+		}
 		return false, nil
 	})
 	return out, err

@@ -49,6 +49,16 @@ type Keeper struct {
 	MechStates    collections.Map[uint64, []byte]
 	Contributions collections.Map[collections.Pair[uint64, uint64], types.Contribution]
 	Stats         collections.Map[collections.Pair[uint64, []byte], types.ContributorStats]
+
+	// Prediction markets.
+	NextMarketID        collections.Sequence
+	Markets             collections.Map[uint64, types.Market]
+	MarketInitial       collections.Map[uint64, []byte]
+	MarketStates        collections.Map[uint64, []byte]
+	MarketProgress      collections.Map[uint64, []byte]
+	MarketPortions      collections.Map[collections.Pair[uint64, uint32], []byte]
+	MarketContributions collections.Map[collections.Pair[uint64, uint64], types.MarketContribution]
+	RewardQueue         collections.KeySet[uint64]
 }
 
 // NewKeeper returns a keeper. authority is the governance account (the only one that may
@@ -76,6 +86,16 @@ func NewKeeper(cdc codec.BinaryCodec, storeService store.KVStoreService, ak type
 			collections.PairKeyCodec(collections.Uint64Key, collections.Uint64Key), codec.CollValue[types.Contribution](cdc)),
 		Stats: collections.NewMap(sb, types.StatsKey, "stats",
 			collections.PairKeyCodec(collections.Uint64Key, collections.BytesKey), codec.CollValue[types.ContributorStats](cdc)),
+		NextMarketID:   collections.NewSequence(sb, types.NextMarketIDKey, "next_market_id"),
+		Markets:        collections.NewMap(sb, types.MarketsKey, "markets", collections.Uint64Key, codec.CollValue[types.Market](cdc)),
+		MarketInitial:  collections.NewMap(sb, types.MarketInitialKey, "market_initial_models", collections.Uint64Key, collections.BytesValue),
+		MarketStates:   collections.NewMap(sb, types.MarketStatesKey, "market_states", collections.Uint64Key, collections.BytesValue),
+		MarketProgress: collections.NewMap(sb, types.MarketProgressKey, "market_progress", collections.Uint64Key, collections.BytesValue),
+		MarketPortions: collections.NewMap(sb, types.MarketPortionsKey, "market_portions",
+			collections.PairKeyCodec(collections.Uint64Key, collections.Uint32Key), collections.BytesValue),
+		MarketContributions: collections.NewMap(sb, types.MarketContributionKey, "market_contributions",
+			collections.PairKeyCodec(collections.Uint64Key, collections.Uint64Key), codec.CollValue[types.MarketContribution](cdc)),
+		RewardQueue: collections.NewKeySet(sb, types.RewardQueueKey, "reward_queue", collections.Uint64Key),
 	}
 	schema, err := sb.Build()
 	if err != nil {

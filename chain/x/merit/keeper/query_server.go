@@ -11,6 +11,7 @@ import (
 
 	"github.com/meritchain/merit/chain/x/merit/types"
 	"github.com/meritchain/merit/engine/abi"
+	"github.com/meritchain/merit/engine/incentive/market"
 )
 
 type queryServer struct{ k Keeper }
@@ -135,4 +136,69 @@ func (q queryServer) ContributorStats(ctx context.Context, req *types.QueryContr
 		return nil, err
 	}
 	return &types.QueryContributorStatsResponse{Stats: s}, nil
+}
+
+func (q queryServer) Market(ctx context.Context, req *types.QueryMarketRequest) (*types.QueryMarketResponse, error) {
+	st, err := q.k.loadMarket(ctx, req.MarketId)
+	if err != nil {
+		return nil, err
+	}
+	status := marketStatus(st.mk)
+	if b, err := q.k.MarketProgress.Get(ctx, req.MarketId); err == nil {
+		if pr, err := abi.DecodeRewardProgress(b); err == nil {
+			status.Scored = uint64(len(pr.Scores))
+		}
+	}
+	return &types.QueryMarketResponse{Market: st.info, Status: status}, nil
+}
+
+// marketStatus is the engine state of a market in readable form.
+func marketStatus(mk *market.Market) types.MarketStatus {
+	t := mk.Totals()
+	return types.MarketStatus{
+		Phase: mk.Phase().String(), Bounty: mk.Bounty(), InitialBounty: mk.InitialBounty(), Budget: mk.Budget(),
+		TestRows: mk.TestRows(), InitialPortion: int32(mk.InitialPortion()), Passes: uint64(mk.Passes()),
+		Live: uint64(len(mk.Live())), Funded: t.Funded, Held: t.Held, PaidOut: t.PaidOut,
+		Aborted: mk.Aborted(), Cancelled: mk.Cancelled(),
+	}
+}
+
+func contributionStatus(mk *market.Market, id uint64) types.MarketContributionStatus {
+	c, err := mk.Contribution(int(min(id, market.MaxContributions)))
+	if err != nil {
+		return types.MarketContributionStatus{}
+	}
+	return types.MarketContributionStatus{Balance: c.Balance, Live: c.Live, Collected: c.Collected}
+}
+
+func (q queryServer) MarketContribution(ctx context.Context, req *types.QueryMarketContributionRequest) (*types.QueryMarketContributionResponse, error) {
+	st, err := q.k.loadMarket(ctx, req.MarketId)
+	if err != nil {
+		return nil, err
+	}
+	c, err := q.k.MarketContributions.Get(ctx, collections.Join(req.MarketId, req.ContributionId))
+	if err != nil {
+		return nil, errorsmod.Wrapf(types.ErrUnknownContribution, "market %d has no contribution %d", req.MarketId, req.ContributionId)
+	}
+	return &types.QueryMarketContributionResponse{Contribution: c, Status: contributionStatus(st.mk, req.ContributionId)}, nil
+}
+
+func (q queryServer) MarketContributions(ctx context.Context, req *types.QueryMarketContributionsRequest) (*types.QueryMarketContributionsResponse, error) {
+	st, err := q.k.loadMarket(ctx, req.MarketId)
+	if err != nil {
+		return nil, err
+	}
+	cs, page, err := query.CollectionPaginate(ctx, q.k.MarketContributions, req.Pagination,
+		func(_ collections.Pair[uint64, uint64], c types.MarketContribution) (types.MarketContribution, error) {
+			return c, nil
+		},
+		query.WithCollectionPaginationPairPrefix[uint64, uint64](req.MarketId))
+	if err != nil {
+		return nil, err
+	}
+	statuses := make([]types.MarketContributionStatus, len(cs))
+	for i, c := range cs {
+		statuses[i] = contributionStatus(st.mk, c.Id)
+	}
+	return &types.QueryMarketContributionsResponse{Contributions: cs, Statuses: statuses, Pagination: page}, nil
 }

@@ -7,8 +7,10 @@ import (
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	"github.com/meritchain/merit/engine/abi"
 	"github.com/meritchain/merit/engine/dataset"
 	"github.com/meritchain/merit/engine/incentive/drt"
+	"github.com/meritchain/merit/engine/incentive/market"
 	"github.com/meritchain/merit/engine/incentive/points"
 	"github.com/meritchain/merit/engine/model"
 )
@@ -133,6 +135,124 @@ func (gs *GenesisState) Validate() error {
 			return errorsmod.Wrapf(ErrInvalidGenesis, "statistics of %s on model %d appear twice", s.Address, s.ModelId)
 		}
 		seenStats[k] = true
+	}
+	return gs.validateMarkets()
+}
+
+// validateMarkets checks the markets: ids, provider, configuration, initial model and
+// state (engine decoders), progress, revealed portions (each equal to its commitment),
+// and one contribution record per engine contribution, matching it.
+func (gs *GenesisState) validateMarkets() error {
+	markets := make(map[uint64]*market.Market, len(gs.Markets))
+	for i := range gs.Markets {
+		m := &gs.Markets[i]
+		if m.Id >= gs.NextMarketId {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "market %d ≥ next_market_id %d", m.Id, gs.NextMarketId)
+		}
+		if _, dup := markets[m.Id]; dup {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "market %d appears twice", m.Id)
+		}
+		if _, err := sdk.AccAddressFromBech32(m.Provider); err != nil {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "market %d provider: %v", m.Id, err)
+		}
+		if err := sdk.ValidateDenom(m.Denom); err != nil {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "market %d denom: %v", m.Id, err)
+		}
+		cfg, err := m.EngineConfig()
+		if err != nil {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "market %d: %v", m.Id, err)
+		}
+		md, err := model.Decode(m.InitialModel)
+		if err != nil || md.Config() != cfg {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "market %d: initial model does not decode to its configuration (%v)", m.Id, err)
+		}
+		mk, err := market.Decode(m.State)
+		if err != nil {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "market %d state: %v", m.Id, err)
+		}
+		markets[m.Id] = mk
+		if uint64(mk.Len()) != m.Contributions || int(m.Portions) != len(mk.Portions()) || len(m.Revealed) != len(mk.Portions()) {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "market %d: contributions or portions differ from its state's", m.Id)
+		}
+		for j, q := range mk.Portions() {
+			b := m.Revealed[j]
+			if len(b) == 0 {
+				if q.Revealed {
+					return errorsmod.Wrapf(ErrInvalidGenesis, "market %d: revealed portion %d is missing", m.Id, j)
+				}
+				continue
+			}
+			d, err := dataset.Decode(b)
+			if err != nil || d.Hash() != q.Hash || !q.Revealed {
+				return errorsmod.Wrapf(ErrInvalidGenesis, "market %d: portion %d is not its revealed commitment (%v)", m.Id, j, err)
+			}
+		}
+		if len(m.Progress) > 0 && mk.Phase() != market.Rewards {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "market %d: reward progress outside phase rewards", m.Id)
+		}
+		if len(m.Progress) > 0 {
+			if err := checkProgress(m.Progress, mk, cfg); err != nil {
+				return errorsmod.Wrapf(ErrInvalidGenesis, "market %d progress: %v", m.Id, err)
+			}
+		}
+	}
+	type key struct{ market, id uint64 }
+	seen := make(map[key]bool, len(gs.MarketContributions))
+	for i := range gs.MarketContributions {
+		c := &gs.MarketContributions[i]
+		mk, ok := markets[c.MarketId]
+		if !ok {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "contribution %d of unknown market %d", c.Id, c.MarketId)
+		}
+		k := key{c.MarketId, c.Id}
+		if seen[k] {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "market contribution %d/%d appears twice", c.MarketId, c.Id)
+		}
+		seen[k] = true
+		if c.Id >= uint64(mk.Len()) {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "market contribution %d/%d: the market has %d", c.MarketId, c.Id, mk.Len())
+		}
+		e, err := mk.Contribution(int(c.Id))
+		if err != nil {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "market contribution %d/%d: %v", c.MarketId, c.Id, err)
+		}
+		addr, err := sdk.AccAddressFromBech32(c.Contributor)
+		if err != nil {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "market contribution %d/%d contributor: %v", c.MarketId, c.Id, err)
+		}
+		if ea, err := ToEngineAddress(addr); err != nil || ea != e.Contributor {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "market contribution %d/%d: contributor differs from the market's record", c.MarketId, c.Id)
+		}
+		row, err := dataset.Decode(c.Row)
+		if err != nil || row.Len() != 1 {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "market contribution %d/%d: row is not a one-row dataset (%v)", c.MarketId, c.Id, err)
+		}
+		if h := row.Hash(); h != e.DataHash || !bytes.Equal(h[:], c.DataHash) || uint32(row.Y[0]) != c.Label || c.Stake != e.Stake {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "market contribution %d/%d: row, hash, label or stake differ from the market's record", c.MarketId, c.Id)
+		}
+		if e.Collected != (c.CollectedBy != "") {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "market contribution %d/%d: collected_by disagrees with the market's record", c.MarketId, c.Id)
+		}
+	}
+	for _, m := range gs.Markets {
+		for id := uint64(0); id < m.Contributions; id++ {
+			if !seen[key{m.Id, id}] {
+				return errorsmod.Wrapf(ErrInvalidGenesis, "market %d: contribution %d is missing", m.Id, id)
+			}
+		}
+	}
+	return nil
+}
+
+// checkProgress checks a reward pass's stored progress against its market.
+func checkProgress(b []byte, mk *market.Market, cfg model.Config) error {
+	pr, err := abi.DecodeRewardProgress(b)
+	if err != nil {
+		return err
+	}
+	if pr.Pass != uint32(mk.Passes()) || len(pr.Scores) > len(mk.Live()) || pr.Model.Config() != cfg {
+		return fmt.Errorf("pass %d with %d scores of a %s model does not fit the market (pass %d, %d live)",
+			pr.Pass, len(pr.Scores), pr.Model.Config().Family, mk.Passes(), len(mk.Live()))
 	}
 	return nil
 }

@@ -18,6 +18,15 @@ var (
 	MechStatesKey    = collections.NewPrefix(4) // model id → the mechanism's canonical encoding
 	ContributionsKey = collections.NewPrefix(5) // (model id, contribution id) → Contribution
 	StatsKey         = collections.NewPrefix(6) // (model id, address bytes) → ContributorStats
+
+	NextMarketIDKey       = collections.NewPrefix(7)  // the next market id
+	MarketsKey            = collections.NewPrefix(8)  // market id → Market (without its blobs)
+	MarketInitialKey      = collections.NewPrefix(9)  // market id → the initial model's encoding
+	MarketStatesKey       = collections.NewPrefix(10) // market id → the engine's market state
+	MarketProgressKey     = collections.NewPrefix(11) // market id → the current pass's RewardProgress
+	MarketPortionsKey     = collections.NewPrefix(12) // (market id, portion index) → revealed portion
+	MarketContributionKey = collections.NewPrefix(13) // (market id, contribution id) → MarketContribution
+	RewardQueueKey        = collections.NewPrefix(14) // market ids whose reward passes are due
 )
 
 // Mechanism names.

@@ -48,6 +48,19 @@ type Params struct {
 	// deposit_denom is the denomination of the deposits of models created from now on
 	// (each model keeps the denom it was created with).
 	DepositDenom string `protobuf:"bytes,9,opt,name=deposit_denom,json=depositDenom,proto3" json:"deposit_denom,omitempty"`
+	// Prediction markets. market_block_gas is the engine work gas the end-blocker
+	// spends on reward steps in one block (over all markets); a step never exceeds what
+	// is left of it.
+	MarketBlockGas uint64 `protobuf:"varint,10,opt,name=market_block_gas,json=marketBlockGas,proto3" json:"market_block_gas,omitempty"`
+	// market_step_rows caps the contributions one reward step may score.
+	MarketStepRows uint32 `protobuf:"varint,11,opt,name=market_step_rows,json=marketStepRows,proto3" json:"market_step_rows,omitempty"`
+	// max_market_contributions and max_market_test_rows cap a market's contributions and
+	// the rows of its test set (all portions together).
+	MaxMarketContributions uint64 `protobuf:"varint,12,opt,name=max_market_contributions,json=maxMarketContributions,proto3" json:"max_market_contributions,omitempty"`
+	MaxMarketTestRows      uint64 `protobuf:"varint,13,opt,name=max_market_test_rows,json=maxMarketTestRows,proto3" json:"max_market_test_rows,omitempty"`
+	// market_abandon_wait (seconds) is how long after a market finishes its provider
+	// must wait before claiming a balance nobody collected.
+	MarketAbandonWait uint64 `protobuf:"varint,14,opt,name=market_abandon_wait,json=marketAbandonWait,proto3" json:"market_abandon_wait,omitempty"`
 }
 
 func (m *Params) Reset()         { *m = Params{} }
@@ -144,6 +157,41 @@ func (m *Params) GetDepositDenom() string {
 		return m.DepositDenom
 	}
 	return ""
+}
+
+func (m *Params) GetMarketBlockGas() uint64 {
+	if m != nil {
+		return m.MarketBlockGas
+	}
+	return 0
+}
+
+func (m *Params) GetMarketStepRows() uint32 {
+	if m != nil {
+		return m.MarketStepRows
+	}
+	return 0
+}
+
+func (m *Params) GetMaxMarketContributions() uint64 {
+	if m != nil {
+		return m.MaxMarketContributions
+	}
+	return 0
+}
+
+func (m *Params) GetMaxMarketTestRows() uint64 {
+	if m != nil {
+		return m.MaxMarketTestRows
+	}
+	return 0
+}
+
+func (m *Params) GetMarketAbandonWait() uint64 {
+	if m != nil {
+		return m.MarketAbandonWait
+	}
+	return 0
 }
 
 // ModelInfo is a model: its configuration, its incentive mechanism, and (in genesis and
@@ -618,79 +666,675 @@ func (m *ContributorStats) GetPoints() int64 {
 	return 0
 }
 
+// Market is a prediction market: a provider's bounty for data that improves a model
+// on a test set committed in portions (hashes) and revealed later.
+type Market struct {
+	Id       uint64 `protobuf:"varint,1,opt,name=id,proto3" json:"id,omitempty"`
+	Provider string `protobuf:"bytes,2,opt,name=provider,proto3" json:"provider,omitempty"`
+	// denom is the denomination of the bounty and the stakes.
+	Denom string `protobuf:"bytes,3,opt,name=denom,proto3" json:"denom,omitempty"`
+	// The engine's model configuration (model.Config), in normal form.
+	Family       string `protobuf:"bytes,4,opt,name=family,proto3" json:"family,omitempty"`
+	Dims         uint32 `protobuf:"varint,5,opt,name=dims,proto3" json:"dims,omitempty"`
+	Classes      uint32 `protobuf:"varint,6,opt,name=classes,proto3" json:"classes,omitempty"`
+	ScaleExp     uint32 `protobuf:"varint,7,opt,name=scale_exp,json=scaleExp,proto3" json:"scale_exp,omitempty"`
+	Bound        int32  `protobuf:"varint,8,opt,name=bound,proto3" json:"bound,omitempty"`
+	LearningRate int32  `protobuf:"varint,9,opt,name=learning_rate,json=learningRate,proto3" json:"learning_rate,omitempty"`
+	AlphaMicro   int64  `protobuf:"varint,10,opt,name=alpha_micro,json=alphaMicro,proto3" json:"alpha_micro,omitempty"`
+	K            uint32 `protobuf:"varint,11,opt,name=k,proto3" json:"k,omitempty"`
+	// created_at and finished_at are block times (unix seconds); finished_at is 0 until
+	// the market is finished.
+	CreatedAt  uint64 `protobuf:"varint,12,opt,name=created_at,json=createdAt,proto3" json:"created_at,omitempty"`
+	FinishedAt uint64 `protobuf:"varint,13,opt,name=finished_at,json=finishedAt,proto3" json:"finished_at,omitempty"`
+	// portions is the number of committed test-set portions.
+	Portions uint32 `protobuf:"varint,14,opt,name=portions,proto3" json:"portions,omitempty"`
+	// contributions is the number of contributions (ids 0 … contributions−1).
+	Contributions uint64 `protobuf:"varint,15,opt,name=contributions,proto3" json:"contributions,omitempty"`
+	// Reward processing: the block heights at which the reward passes became due and
+	// finished, the blocks that ran reward steps, and their total engine gas.
+	RewardsHeight   int64  `protobuf:"varint,16,opt,name=rewards_height,json=rewardsHeight,proto3" json:"rewards_height,omitempty"`
+	FinishedHeight  int64  `protobuf:"varint,17,opt,name=finished_height,json=finishedHeight,proto3" json:"finished_height,omitempty"`
+	RewardBlocks    uint64 `protobuf:"varint,18,opt,name=reward_blocks,json=rewardBlocks,proto3" json:"reward_blocks,omitempty"`
+	RewardEngineGas uint64 `protobuf:"varint,19,opt,name=reward_engine_gas,json=rewardEngineGas,proto3" json:"reward_engine_gas,omitempty"`
+	// Genesis and query answers only (the store keeps them apart): the initial model
+	// (canonical encoding), the engine's market state, the progress of the current
+	// reward pass (empty between passes), and the revealed portions (dataset encodings,
+	// by portion index; empty for one not revealed).
+	InitialModel []byte   `protobuf:"bytes,20,opt,name=initial_model,json=initialModel,proto3" json:"initial_model,omitempty"`
+	State        []byte   `protobuf:"bytes,21,opt,name=state,proto3" json:"state,omitempty"`
+	Progress     []byte   `protobuf:"bytes,22,opt,name=progress,proto3" json:"progress,omitempty"`
+	Revealed     [][]byte `protobuf:"bytes,23,rep,name=revealed,proto3" json:"revealed,omitempty"`
+}
+
+func (m *Market) Reset()         { *m = Market{} }
+func (m *Market) String() string { return proto.CompactTextString(m) }
+func (*Market) ProtoMessage()    {}
+func (*Market) Descriptor() ([]byte, []int) {
+	return fileDescriptor_f5371b2629a6f87b, []int{4}
+}
+func (m *Market) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *Market) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_Market.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *Market) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_Market.Merge(m, src)
+}
+func (m *Market) XXX_Size() int {
+	return m.Size()
+}
+func (m *Market) XXX_DiscardUnknown() {
+	xxx_messageInfo_Market.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_Market proto.InternalMessageInfo
+
+func (m *Market) GetId() uint64 {
+	if m != nil {
+		return m.Id
+	}
+	return 0
+}
+
+func (m *Market) GetProvider() string {
+	if m != nil {
+		return m.Provider
+	}
+	return ""
+}
+
+func (m *Market) GetDenom() string {
+	if m != nil {
+		return m.Denom
+	}
+	return ""
+}
+
+func (m *Market) GetFamily() string {
+	if m != nil {
+		return m.Family
+	}
+	return ""
+}
+
+func (m *Market) GetDims() uint32 {
+	if m != nil {
+		return m.Dims
+	}
+	return 0
+}
+
+func (m *Market) GetClasses() uint32 {
+	if m != nil {
+		return m.Classes
+	}
+	return 0
+}
+
+func (m *Market) GetScaleExp() uint32 {
+	if m != nil {
+		return m.ScaleExp
+	}
+	return 0
+}
+
+func (m *Market) GetBound() int32 {
+	if m != nil {
+		return m.Bound
+	}
+	return 0
+}
+
+func (m *Market) GetLearningRate() int32 {
+	if m != nil {
+		return m.LearningRate
+	}
+	return 0
+}
+
+func (m *Market) GetAlphaMicro() int64 {
+	if m != nil {
+		return m.AlphaMicro
+	}
+	return 0
+}
+
+func (m *Market) GetK() uint32 {
+	if m != nil {
+		return m.K
+	}
+	return 0
+}
+
+func (m *Market) GetCreatedAt() uint64 {
+	if m != nil {
+		return m.CreatedAt
+	}
+	return 0
+}
+
+func (m *Market) GetFinishedAt() uint64 {
+	if m != nil {
+		return m.FinishedAt
+	}
+	return 0
+}
+
+func (m *Market) GetPortions() uint32 {
+	if m != nil {
+		return m.Portions
+	}
+	return 0
+}
+
+func (m *Market) GetContributions() uint64 {
+	if m != nil {
+		return m.Contributions
+	}
+	return 0
+}
+
+func (m *Market) GetRewardsHeight() int64 {
+	if m != nil {
+		return m.RewardsHeight
+	}
+	return 0
+}
+
+func (m *Market) GetFinishedHeight() int64 {
+	if m != nil {
+		return m.FinishedHeight
+	}
+	return 0
+}
+
+func (m *Market) GetRewardBlocks() uint64 {
+	if m != nil {
+		return m.RewardBlocks
+	}
+	return 0
+}
+
+func (m *Market) GetRewardEngineGas() uint64 {
+	if m != nil {
+		return m.RewardEngineGas
+	}
+	return 0
+}
+
+func (m *Market) GetInitialModel() []byte {
+	if m != nil {
+		return m.InitialModel
+	}
+	return nil
+}
+
+func (m *Market) GetState() []byte {
+	if m != nil {
+		return m.State
+	}
+	return nil
+}
+
+func (m *Market) GetProgress() []byte {
+	if m != nil {
+		return m.Progress
+	}
+	return nil
+}
+
+func (m *Market) GetRevealed() [][]byte {
+	if m != nil {
+		return m.Revealed
+	}
+	return nil
+}
+
+// MarketContribution is one contribution to a market.
+type MarketContribution struct {
+	MarketId    uint64 `protobuf:"varint,1,opt,name=market_id,json=marketId,proto3" json:"market_id,omitempty"`
+	Id          uint64 `protobuf:"varint,2,opt,name=id,proto3" json:"id,omitempty"`
+	Contributor string `protobuf:"bytes,3,opt,name=contributor,proto3" json:"contributor,omitempty"`
+	// data_hash is dataset.Hash of row, as the market recorded it.
+	DataHash []byte `protobuf:"bytes,4,opt,name=data_hash,json=dataHash,proto3" json:"data_hash,omitempty"`
+	Label    uint32 `protobuf:"varint,5,opt,name=label,proto3" json:"label,omitempty"`
+	// row is the contributed sample: the canonical encoding of a one-row dataset.
+	Row      []byte `protobuf:"bytes,6,opt,name=row,proto3" json:"row,omitempty"`
+	JoinedAt uint64 `protobuf:"varint,7,opt,name=joined_at,json=joinedAt,proto3" json:"joined_at,omitempty"`
+	Stake    uint64 `protobuf:"varint,8,opt,name=stake,proto3" json:"stake,omitempty"`
+	// collected_by is who received the balance: the contributor (collect) or the
+	// provider (an abandoned balance); empty while uncollected.
+	CollectedBy string `protobuf:"bytes,9,opt,name=collected_by,json=collectedBy,proto3" json:"collected_by,omitempty"`
+}
+
+func (m *MarketContribution) Reset()         { *m = MarketContribution{} }
+func (m *MarketContribution) String() string { return proto.CompactTextString(m) }
+func (*MarketContribution) ProtoMessage()    {}
+func (*MarketContribution) Descriptor() ([]byte, []int) {
+	return fileDescriptor_f5371b2629a6f87b, []int{5}
+}
+func (m *MarketContribution) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MarketContribution) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MarketContribution.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MarketContribution) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MarketContribution.Merge(m, src)
+}
+func (m *MarketContribution) XXX_Size() int {
+	return m.Size()
+}
+func (m *MarketContribution) XXX_DiscardUnknown() {
+	xxx_messageInfo_MarketContribution.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MarketContribution proto.InternalMessageInfo
+
+func (m *MarketContribution) GetMarketId() uint64 {
+	if m != nil {
+		return m.MarketId
+	}
+	return 0
+}
+
+func (m *MarketContribution) GetId() uint64 {
+	if m != nil {
+		return m.Id
+	}
+	return 0
+}
+
+func (m *MarketContribution) GetContributor() string {
+	if m != nil {
+		return m.Contributor
+	}
+	return ""
+}
+
+func (m *MarketContribution) GetDataHash() []byte {
+	if m != nil {
+		return m.DataHash
+	}
+	return nil
+}
+
+func (m *MarketContribution) GetLabel() uint32 {
+	if m != nil {
+		return m.Label
+	}
+	return 0
+}
+
+func (m *MarketContribution) GetRow() []byte {
+	if m != nil {
+		return m.Row
+	}
+	return nil
+}
+
+func (m *MarketContribution) GetJoinedAt() uint64 {
+	if m != nil {
+		return m.JoinedAt
+	}
+	return 0
+}
+
+func (m *MarketContribution) GetStake() uint64 {
+	if m != nil {
+		return m.Stake
+	}
+	return 0
+}
+
+func (m *MarketContribution) GetCollectedBy() string {
+	if m != nil {
+		return m.CollectedBy
+	}
+	return ""
+}
+
+// MarketStatus is a market's engine state in readable form (query answers).
+type MarketStatus struct {
+	Phase          string `protobuf:"bytes,1,opt,name=phase,proto3" json:"phase,omitempty"`
+	Bounty         uint64 `protobuf:"varint,2,opt,name=bounty,proto3" json:"bounty,omitempty"`
+	InitialBounty  uint64 `protobuf:"varint,3,opt,name=initial_bounty,json=initialBounty,proto3" json:"initial_bounty,omitempty"`
+	Budget         uint64 `protobuf:"varint,4,opt,name=budget,proto3" json:"budget,omitempty"`
+	TestRows       uint64 `protobuf:"varint,5,opt,name=test_rows,json=testRows,proto3" json:"test_rows,omitempty"`
+	InitialPortion int32  `protobuf:"varint,6,opt,name=initial_portion,json=initialPortion,proto3" json:"initial_portion,omitempty"`
+	Passes         uint64 `protobuf:"varint,7,opt,name=passes,proto3" json:"passes,omitempty"`
+	Live           uint64 `protobuf:"varint,8,opt,name=live,proto3" json:"live,omitempty"`
+	Scored         uint64 `protobuf:"varint,9,opt,name=scored,proto3" json:"scored,omitempty"`
+	Funded         uint64 `protobuf:"varint,10,opt,name=funded,proto3" json:"funded,omitempty"`
+	Held           uint64 `protobuf:"varint,11,opt,name=held,proto3" json:"held,omitempty"`
+	PaidOut        uint64 `protobuf:"varint,12,opt,name=paid_out,json=paidOut,proto3" json:"paid_out,omitempty"`
+	Aborted        bool   `protobuf:"varint,13,opt,name=aborted,proto3" json:"aborted,omitempty"`
+	Cancelled      bool   `protobuf:"varint,14,opt,name=cancelled,proto3" json:"cancelled,omitempty"`
+}
+
+func (m *MarketStatus) Reset()         { *m = MarketStatus{} }
+func (m *MarketStatus) String() string { return proto.CompactTextString(m) }
+func (*MarketStatus) ProtoMessage()    {}
+func (*MarketStatus) Descriptor() ([]byte, []int) {
+	return fileDescriptor_f5371b2629a6f87b, []int{6}
+}
+func (m *MarketStatus) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MarketStatus) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MarketStatus.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MarketStatus) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MarketStatus.Merge(m, src)
+}
+func (m *MarketStatus) XXX_Size() int {
+	return m.Size()
+}
+func (m *MarketStatus) XXX_DiscardUnknown() {
+	xxx_messageInfo_MarketStatus.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MarketStatus proto.InternalMessageInfo
+
+func (m *MarketStatus) GetPhase() string {
+	if m != nil {
+		return m.Phase
+	}
+	return ""
+}
+
+func (m *MarketStatus) GetBounty() uint64 {
+	if m != nil {
+		return m.Bounty
+	}
+	return 0
+}
+
+func (m *MarketStatus) GetInitialBounty() uint64 {
+	if m != nil {
+		return m.InitialBounty
+	}
+	return 0
+}
+
+func (m *MarketStatus) GetBudget() uint64 {
+	if m != nil {
+		return m.Budget
+	}
+	return 0
+}
+
+func (m *MarketStatus) GetTestRows() uint64 {
+	if m != nil {
+		return m.TestRows
+	}
+	return 0
+}
+
+func (m *MarketStatus) GetInitialPortion() int32 {
+	if m != nil {
+		return m.InitialPortion
+	}
+	return 0
+}
+
+func (m *MarketStatus) GetPasses() uint64 {
+	if m != nil {
+		return m.Passes
+	}
+	return 0
+}
+
+func (m *MarketStatus) GetLive() uint64 {
+	if m != nil {
+		return m.Live
+	}
+	return 0
+}
+
+func (m *MarketStatus) GetScored() uint64 {
+	if m != nil {
+		return m.Scored
+	}
+	return 0
+}
+
+func (m *MarketStatus) GetFunded() uint64 {
+	if m != nil {
+		return m.Funded
+	}
+	return 0
+}
+
+func (m *MarketStatus) GetHeld() uint64 {
+	if m != nil {
+		return m.Held
+	}
+	return 0
+}
+
+func (m *MarketStatus) GetPaidOut() uint64 {
+	if m != nil {
+		return m.PaidOut
+	}
+	return 0
+}
+
+func (m *MarketStatus) GetAborted() bool {
+	if m != nil {
+		return m.Aborted
+	}
+	return false
+}
+
+func (m *MarketStatus) GetCancelled() bool {
+	if m != nil {
+		return m.Cancelled
+	}
+	return false
+}
+
+// MarketContributionStatus is a contribution's engine record in readable form.
+type MarketContributionStatus struct {
+	Balance   uint64 `protobuf:"varint,1,opt,name=balance,proto3" json:"balance,omitempty"`
+	Live      bool   `protobuf:"varint,2,opt,name=live,proto3" json:"live,omitempty"`
+	Collected bool   `protobuf:"varint,3,opt,name=collected,proto3" json:"collected,omitempty"`
+}
+
+func (m *MarketContributionStatus) Reset()         { *m = MarketContributionStatus{} }
+func (m *MarketContributionStatus) String() string { return proto.CompactTextString(m) }
+func (*MarketContributionStatus) ProtoMessage()    {}
+func (*MarketContributionStatus) Descriptor() ([]byte, []int) {
+	return fileDescriptor_f5371b2629a6f87b, []int{7}
+}
+func (m *MarketContributionStatus) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MarketContributionStatus) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MarketContributionStatus.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MarketContributionStatus) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MarketContributionStatus.Merge(m, src)
+}
+func (m *MarketContributionStatus) XXX_Size() int {
+	return m.Size()
+}
+func (m *MarketContributionStatus) XXX_DiscardUnknown() {
+	xxx_messageInfo_MarketContributionStatus.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MarketContributionStatus proto.InternalMessageInfo
+
+func (m *MarketContributionStatus) GetBalance() uint64 {
+	if m != nil {
+		return m.Balance
+	}
+	return 0
+}
+
+func (m *MarketContributionStatus) GetLive() bool {
+	if m != nil {
+		return m.Live
+	}
+	return false
+}
+
+func (m *MarketContributionStatus) GetCollected() bool {
+	if m != nil {
+		return m.Collected
+	}
+	return false
+}
+
 func init() {
 	proto.RegisterType((*Params)(nil), "merit.v1.Params")
 	proto.RegisterType((*ModelInfo)(nil), "merit.v1.ModelInfo")
 	proto.RegisterType((*Contribution)(nil), "merit.v1.Contribution")
 	proto.RegisterType((*ContributorStats)(nil), "merit.v1.ContributorStats")
+	proto.RegisterType((*Market)(nil), "merit.v1.Market")
+	proto.RegisterType((*MarketContribution)(nil), "merit.v1.MarketContribution")
+	proto.RegisterType((*MarketStatus)(nil), "merit.v1.MarketStatus")
+	proto.RegisterType((*MarketContributionStatus)(nil), "merit.v1.MarketContributionStatus")
 }
 
 func init() { proto.RegisterFile("merit/v1/merit.proto", fileDescriptor_f5371b2629a6f87b) }
 
 var fileDescriptor_f5371b2629a6f87b = []byte{
-	// 985 bytes of a gzipped FileDescriptorProto
-	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0x84, 0x55, 0xcf, 0x6f, 0x23, 0x35,
-	0x14, 0xde, 0x49, 0xd2, 0x26, 0xe3, 0xa6, 0xdd, 0xd6, 0x2d, 0x30, 0xed, 0x2e, 0xa1, 0x2a, 0x48,
-	0x44, 0x48, 0x34, 0xda, 0xf2, 0xe3, 0xb0, 0x12, 0x87, 0xb6, 0xbb, 0x82, 0x1e, 0x16, 0x55, 0x2e,
-	0xd2, 0x4a, 0x5c, 0x46, 0x2f, 0x33, 0x6e, 0x62, 0x75, 0x6c, 0x47, 0xb6, 0xd3, 0x24, 0xff, 0x02,
-	0x27, 0xfe, 0x0a, 0xce, 0x1c, 0xf8, 0x07, 0xb8, 0x71, 0x5c, 0x71, 0xe2, 0x88, 0xda, 0x03, 0x7f,
-	0x01, 0x37, 0x0e, 0xc8, 0xcf, 0x4e, 0xd2, 0xaa, 0x68, 0xb9, 0x54, 0xfe, 0xbe, 0xf7, 0xde, 0xbc,
-	0xcc, 0xf7, 0x7d, 0xe3, 0x92, 0x1d, 0xc9, 0x8d, 0x70, 0xbd, 0xeb, 0x67, 0x3d, 0x3c, 0x1c, 0x8e,
-	0x8c, 0x76, 0x9a, 0xb6, 0x02, 0xb8, 0x7e, 0xb6, 0xb7, 0x33, 0xd0, 0x03, 0x8d, 0x64, 0xcf, 0x9f,
-	0x42, 0x7d, 0x6f, 0xb7, 0xd0, 0x56, 0x6a, 0x9b, 0x87, 0x42, 0x00, 0xb1, 0xb4, 0x05, 0x52, 0x28,
-	0xdd, 0xc3, 0xbf, 0x81, 0x3a, 0xf8, 0xa9, 0x4e, 0x56, 0xcf, 0xc1, 0x80, 0xb4, 0xf4, 0x43, 0xb2,
-	0xce, 0xd5, 0x40, 0x28, 0x9e, 0xdb, 0x21, 0x1c, 0x7d, 0xf1, 0x65, 0x96, 0xec, 0x27, 0xdd, 0x94,
-	0xb5, 0x03, 0x79, 0x81, 0x1c, 0x3d, 0x24, 0xdb, 0x03, 0xf0, 0x0f, 0x17, 0x05, 0xcf, 0xd5, 0x58,
-	0x72, 0x03, 0x4e, 0x9b, 0xac, 0xb6, 0x9f, 0x74, 0x1b, 0x6c, 0x6b, 0x00, 0xf6, 0xdc, 0x57, 0xbe,
-	0x9d, 0x17, 0xe8, 0x11, 0x79, 0x67, 0xd9, 0x5f, 0x72, 0xa5, 0xa5, 0x50, 0x38, 0x51, 0xc7, 0x89,
-	0xed, 0xf9, 0xc4, 0x8b, 0x65, 0x89, 0x7e, 0x4e, 0xde, 0x93, 0x30, 0xcd, 0xe3, 0x8f, 0xc1, 0x71,
-	0x6e, 0xf2, 0x02, 0xaa, 0x2a, 0x6b, 0x84, 0x29, 0x09, 0xd3, 0x97, 0x58, 0xfd, 0x1a, 0xec, 0x39,
-	0x37, 0xa7, 0x50, 0x55, 0x74, 0x97, 0xb4, 0xfc, 0x54, 0x29, 0xa4, 0xcd, 0x56, 0xf6, 0x93, 0xee,
-	0x3a, 0x6b, 0x4a, 0x98, 0xbe, 0x10, 0xd2, 0xd2, 0x0f, 0xc8, 0x9a, 0x2f, 0x15, 0x15, 0x58, 0xcb,
-	0x6d, 0xb6, 0x8a, 0x55, 0x22, 0x61, 0x7a, 0x1a, 0x18, 0xfa, 0x15, 0x79, 0x82, 0x0d, 0x5a, 0x39,
-	0x23, 0xfa, 0x63, 0x27, 0xb4, 0x0a, 0x4b, 0xa5, 0x2e, 0x79, 0x95, 0x35, 0x71, 0x6b, 0xe6, 0x07,
-	0xee, 0x76, 0x9c, 0x73, 0xf3, 0xca, 0xd7, 0xe9, 0x01, 0x59, 0xf7, 0xe3, 0x8e, 0x5b, 0x97, 0x1b,
-	0x3d, 0xb1, 0x59, 0x0b, 0x37, 0xf8, 0xa5, 0xdf, 0x71, 0xeb, 0x98, 0x9e, 0xa0, 0xba, 0x25, 0x1f,
-	0x69, 0x2b, 0x5c, 0x90, 0x21, 0x4b, 0x83, 0xba, 0x91, 0xc4, 0xf7, 0x7f, 0xbe, 0xfb, 0xc3, 0x5f,
-	0x3f, 0x7f, 0x12, 0x6d, 0x9f, 0x06, 0xd7, 0x7b, 0xc1, 0x9d, 0x83, 0xbf, 0x1b, 0x24, 0xc5, 0x6d,
-	0x67, 0xea, 0x52, 0xd3, 0x0d, 0x52, 0x13, 0x25, 0x1a, 0xd4, 0x60, 0x35, 0x51, 0xd2, 0x43, 0xb2,
-	0xa2, 0x27, 0x8a, 0x07, 0x23, 0xd2, 0x93, 0xec, 0xf7, 0x5f, 0x3e, 0xdd, 0x89, 0xd6, 0x1f, 0x97,
-	0xa5, 0xe1, 0xd6, 0x5e, 0x38, 0x23, 0xd4, 0x80, 0x85, 0x36, 0xfa, 0x2e, 0x59, 0xbd, 0x04, 0x29,
-	0xaa, 0x19, 0xfa, 0x90, 0xb2, 0x88, 0x28, 0x25, 0x0d, 0x14, 0xb0, 0x81, 0x2f, 0x80, 0x67, 0x9a,
-	0x91, 0xe6, 0x5c, 0xb9, 0xa8, 0x6b, 0x84, 0xf4, 0x09, 0x49, 0x6d, 0x01, 0x15, 0xcf, 0xf9, 0x74,
-	0x14, 0x55, 0x6d, 0x21, 0xf1, 0x72, 0x3a, 0xa2, 0x3b, 0x64, 0xa5, 0xaf, 0xc7, 0xaa, 0x44, 0xf5,
-	0x56, 0x58, 0x00, 0x5e, 0x86, 0x8a, 0x83, 0x51, 0x42, 0x0d, 0x72, 0x03, 0x8e, 0xa3, 0x54, 0x2b,
-	0xac, 0x3d, 0x27, 0x19, 0x38, 0xee, 0xfd, 0x82, 0x6a, 0x34, 0x84, 0x5c, 0x8a, 0xc2, 0x68, 0x54,
-	0xaa, 0xce, 0x08, 0x52, 0xaf, 0x3c, 0x43, 0xdb, 0x24, 0xb9, 0xca, 0x08, 0x2e, 0x4c, 0xae, 0xe8,
-	0x53, 0x92, 0x4a, 0x5e, 0x0c, 0x41, 0x09, 0x2b, 0xb3, 0x35, 0x7c, 0x9f, 0x25, 0xe1, 0x1f, 0x56,
-	0x68, 0xeb, 0xf2, 0x09, 0x17, 0x83, 0xa1, 0xcb, 0xda, 0xa8, 0x19, 0xf1, 0xd4, 0x6b, 0x64, 0x7c,
-	0x83, 0xe1, 0x97, 0x63, 0x55, 0xe6, 0x13, 0x10, 0x2e, 0x5b, 0x0f, 0x0d, 0x81, 0x7a, 0x0d, 0xc2,
-	0xd1, 0xf7, 0x09, 0x41, 0xd5, 0x42, 0x7d, 0x03, 0xeb, 0x29, 0x32, 0x58, 0xee, 0x92, 0x4d, 0x50,
-	0xb3, 0x1c, 0x82, 0xce, 0xa1, 0xe9, 0x31, 0x36, 0x6d, 0x80, 0x9a, 0x45, 0xf9, 0xb1, 0xf3, 0x41,
-	0x06, 0x36, 0x1f, 0x66, 0xc0, 0x6f, 0x2b, 0x0c, 0x07, 0xc7, 0xcb, 0x1c, 0x5c, 0xb6, 0x15, 0xb6,
-	0x45, 0xe6, 0xd8, 0xd1, 0x8f, 0xc8, 0xfa, 0xbd, 0x98, 0x66, 0x14, 0x3b, 0xee, 0x93, 0x98, 0x78,
-	0x1f, 0x96, 0xdc, 0x3a, 0x2f, 0xf2, 0xf6, 0x7e, 0xd2, 0x6d, 0x33, 0x82, 0xd4, 0x85, 0x67, 0xe8,
-	0xc7, 0xe4, 0xf1, 0x42, 0xa2, 0xd8, 0xb4, 0x83, 0x4d, 0x1b, 0x0b, 0x1a, 0x1b, 0x0f, 0xfe, 0xa9,
-	0x91, 0xf6, 0xdd, 0xd4, 0xe3, 0x77, 0x86, 0x8f, 0x5e, 0x04, 0xb0, 0x89, 0xf8, 0xac, 0x8c, 0xa9,
-	0xac, 0x2d, 0x52, 0xf9, 0xdc, 0x4b, 0x1f, 0x47, 0xe3, 0x27, 0xff, 0xb6, 0x6c, 0xde, 0x6d, 0xf6,
-	0xd9, 0x2a, 0xc1, 0x41, 0x3e, 0x04, 0x3b, 0xc4, 0x38, 0xb6, 0x59, 0xcb, 0x13, 0xdf, 0x80, 0x1d,
-	0xfa, 0x6c, 0x55, 0xd0, 0xe7, 0x55, 0x0c, 0x64, 0x00, 0x74, 0x93, 0xd4, 0x8d, 0x9e, 0x60, 0x10,
-	0xdb, 0xcc, 0x1f, 0xfd, 0x6f, 0x85, 0xb2, 0x0c, 0x4a, 0x86, 0x8f, 0xb8, 0x89, 0xf8, 0xd8, 0xf9,
-	0x54, 0x47, 0xd9, 0x31, 0x82, 0x0d, 0x36, 0x87, 0x3e, 0x4e, 0x86, 0x4b, 0x10, 0x3e, 0x8e, 0x98,
-	0xbd, 0x06, 0x5b, 0x12, 0x74, 0x8f, 0xb4, 0x42, 0x34, 0x78, 0x89, 0x09, 0x6c, 0xb1, 0x05, 0x46,
-	0xeb, 0x2a, 0x10, 0x92, 0x97, 0x79, 0x7f, 0x96, 0xad, 0xed, 0xd7, 0x7d, 0x12, 0x23, 0x73, 0x32,
-	0xf3, 0x1f, 0x9d, 0x57, 0x7a, 0x6c, 0x31, 0x84, 0x29, 0x8b, 0x28, 0x3c, 0x72, 0xa4, 0x8d, 0xe3,
-	0x06, 0xd3, 0x97, 0xb2, 0x05, 0x3e, 0xf8, 0xb5, 0x46, 0x36, 0x4f, 0x97, 0xb2, 0x78, 0x4f, 0xec,
-	0xdb, 0x2c, 0x38, 0x22, 0xcd, 0x18, 0xc4, 0xff, 0xbd, 0x0a, 0xe6, 0x8d, 0x0f, 0x23, 0x55, 0xff,
-	0xaf, 0x48, 0x3d, 0x25, 0xe9, 0x35, 0x54, 0xa2, 0xf4, 0x39, 0x8c, 0xf7, 0xf0, 0x92, 0xf0, 0xd5,
-	0xa8, 0x1f, 0x2f, 0xd1, 0x95, 0x06, 0x5b, 0x12, 0xf7, 0x44, 0x5b, 0xc5, 0xe2, 0x52, 0xb4, 0x8c,
-	0x34, 0xc3, 0xdb, 0xda, 0xb9, 0x45, 0x11, 0x7a, 0x97, 0x1d, 0x5c, 0x71, 0x15, 0x0d, 0x0a, 0x20,
-	0x5e, 0x47, 0x5e, 0xd2, 0x68, 0xce, 0x1c, 0x7a, 0x7d, 0x47, 0x5a, 0x28, 0x67, 0xd1, 0x98, 0x3a,
-	0x8b, 0xe8, 0xe4, 0xec, 0xb7, 0x9b, 0x4e, 0xf2, 0xe6, 0xa6, 0x93, 0xfc, 0x79, 0xd3, 0x49, 0x7e,
-	0xbc, 0xed, 0x3c, 0x7a, 0x73, 0xdb, 0x79, 0xf4, 0xc7, 0x6d, 0xe7, 0xd1, 0xf7, 0xbd, 0x81, 0x70,
-	0xc3, 0x71, 0xff, 0xb0, 0xd0, 0x32, 0xdc, 0xb6, 0xc5, 0x10, 0x84, 0x8a, 0x17, 0x6f, 0x38, 0xcf,
-	0xaf, 0x61, 0x37, 0x1b, 0x71, 0xdb, 0x5f, 0xc5, 0xff, 0x9a, 0x9f, 0xfd, 0x1b, 0x00, 0x00, 0xff,
-	0xff, 0xf0, 0xbe, 0xb1, 0x7e, 0x9b, 0x07, 0x00, 0x00,
+	// 1544 bytes of a gzipped FileDescriptorProto
+	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xcc, 0x57, 0xbf, 0x6f, 0x1b, 0x47,
+	0x16, 0x36, 0x7f, 0x89, 0xe4, 0x13, 0x45, 0x49, 0x2b, 0xda, 0x5e, 0xff, 0x92, 0x75, 0xf4, 0x1d,
+	0x2c, 0x18, 0x38, 0x09, 0xf6, 0xf9, 0x0e, 0x07, 0x03, 0x57, 0x48, 0xb6, 0x61, 0xbb, 0xd0, 0x9d,
+	0xb0, 0x3a, 0xc0, 0xc0, 0x35, 0x8b, 0xe1, 0xee, 0x88, 0x9c, 0xd3, 0xee, 0x0e, 0xb1, 0x33, 0x94,
+	0xc8, 0x3e, 0x55, 0xaa, 0x34, 0x01, 0xf2, 0x67, 0xa4, 0xc8, 0x3f, 0x90, 0x2a, 0x29, 0x8d, 0x54,
+	0x29, 0x03, 0xbb, 0xc8, 0x5f, 0x90, 0x2e, 0x45, 0xf0, 0xde, 0x9b, 0x5d, 0x52, 0x91, 0x22, 0xa7,
+	0x4c, 0x23, 0xec, 0xf7, 0xbd, 0x37, 0x33, 0x9c, 0xf7, 0xbe, 0xf9, 0x66, 0x04, 0xbd, 0x54, 0xe6,
+	0xca, 0xee, 0x9e, 0x3e, 0xde, 0xa5, 0x8f, 0x9d, 0x71, 0xae, 0xad, 0xf6, 0x5a, 0x0c, 0x4e, 0x1f,
+	0xdf, 0xee, 0x0d, 0xf5, 0x50, 0x13, 0xb9, 0x8b, 0x5f, 0x1c, 0xbf, 0x7d, 0x2b, 0xd2, 0x26, 0xd5,
+	0x26, 0xe4, 0x00, 0x03, 0x17, 0x5a, 0x17, 0xa9, 0xca, 0xf4, 0x2e, 0xfd, 0x65, 0xaa, 0xff, 0x79,
+	0x03, 0x96, 0x0e, 0x45, 0x2e, 0x52, 0xe3, 0x3d, 0x80, 0x15, 0x99, 0x0d, 0x55, 0x26, 0x43, 0x33,
+	0x12, 0x4f, 0xfe, 0xfe, 0x0f, 0xbf, 0xb2, 0x55, 0xd9, 0x6e, 0x07, 0x1d, 0x26, 0x8f, 0x88, 0xf3,
+	0x76, 0x60, 0x63, 0x28, 0x70, 0x72, 0x15, 0xc9, 0x30, 0x9b, 0xa4, 0x32, 0x17, 0x56, 0xe7, 0x7e,
+	0x75, 0xab, 0xb2, 0x5d, 0x0f, 0xd6, 0x87, 0xc2, 0x1c, 0x62, 0xe4, 0xdf, 0x45, 0xc0, 0x7b, 0x02,
+	0xd7, 0xe7, 0xf9, 0xb1, 0xcc, 0x74, 0xaa, 0x32, 0x1a, 0x51, 0xa3, 0x11, 0x1b, 0xc5, 0x88, 0x17,
+	0xf3, 0x90, 0xf7, 0x14, 0x6e, 0xa6, 0x62, 0x1a, 0xba, 0x1f, 0x43, 0xc3, 0x65, 0x1e, 0x46, 0x22,
+	0x49, 0xfc, 0x3a, 0x8f, 0x4a, 0xc5, 0xf4, 0x25, 0x45, 0x5f, 0x09, 0x73, 0x28, 0xf3, 0xe7, 0x22,
+	0x49, 0xbc, 0x5b, 0xd0, 0xc2, 0x51, 0xb1, 0x4a, 0x8d, 0xdf, 0xd8, 0xaa, 0x6c, 0xaf, 0x04, 0xcd,
+	0x54, 0x4c, 0x5f, 0xa8, 0xd4, 0x78, 0xf7, 0x61, 0x19, 0x43, 0x51, 0x22, 0x8c, 0x91, 0xc6, 0x5f,
+	0xa2, 0x28, 0xa4, 0x62, 0xfa, 0x9c, 0x19, 0xef, 0x5f, 0x70, 0x87, 0x12, 0x74, 0x66, 0x73, 0x35,
+	0x98, 0x58, 0xa5, 0x33, 0x5e, 0x34, 0xd5, 0xb1, 0x4c, 0xfc, 0x26, 0xad, 0xea, 0xe3, 0x80, 0xc5,
+	0x8c, 0x43, 0x99, 0x1f, 0x60, 0xdc, 0xeb, 0xc3, 0x0a, 0x0e, 0xb7, 0xd2, 0xd8, 0x30, 0xd7, 0x67,
+	0xc6, 0x6f, 0xd1, 0x0a, 0xb8, 0xe8, 0x7f, 0xa5, 0xb1, 0x81, 0x3e, 0xa3, 0xea, 0xc6, 0x72, 0xac,
+	0x8d, 0xb2, 0x5c, 0x06, 0xbf, 0xcd, 0xd5, 0x75, 0x24, 0xed, 0xdf, 0xdb, 0x86, 0xb5, 0x54, 0xe4,
+	0x27, 0xd2, 0x86, 0x83, 0x44, 0x47, 0x27, 0xb8, 0x77, 0x1f, 0x68, 0xf1, 0x2e, 0xf3, 0xfb, 0x48,
+	0xbf, 0x12, 0x66, 0x21, 0xd3, 0x58, 0x39, 0xe6, 0x55, 0x97, 0x69, 0x55, 0x97, 0x79, 0x64, 0xe5,
+	0x98, 0x16, 0xfe, 0x27, 0xe0, 0x0f, 0x0f, 0x5d, 0xf6, 0xb9, 0x2d, 0xfa, 0x1d, 0x9a, 0xfb, 0x46,
+	0x2a, 0xa6, 0x07, 0x14, 0x3e, 0xb7, 0x3d, 0x6f, 0x17, 0x7a, 0x0b, 0x23, 0xe7, 0xbb, 0x5b, 0xe1,
+	0x66, 0x97, 0xa3, 0xca, 0x3d, 0xee, 0xc0, 0x86, 0x4b, 0x16, 0x03, 0x91, 0xc5, 0x3a, 0x0b, 0xcf,
+	0x84, 0xb2, 0x7e, 0xb7, 0xc8, 0xc7, 0xd0, 0x1e, 0x47, 0xde, 0x0a, 0x65, 0x9f, 0xdd, 0xfa, 0xf4,
+	0xc7, 0x2f, 0x1f, 0x39, 0x95, 0x4f, 0x59, 0xe4, 0xbb, 0x2c, 0xc6, 0xfe, 0x4f, 0x75, 0x68, 0x53,
+	0x71, 0xdf, 0x64, 0xc7, 0xda, 0xeb, 0x42, 0x55, 0xc5, 0xa4, 0xc7, 0x7a, 0x50, 0x55, 0xb1, 0xb7,
+	0x03, 0x0d, 0x7d, 0x96, 0x49, 0xd6, 0x5d, 0x7b, 0xdf, 0xff, 0xee, 0xab, 0xbf, 0xf6, 0x9c, 0xd2,
+	0xf7, 0xe2, 0x38, 0x97, 0xc6, 0x1c, 0xd9, 0x5c, 0x65, 0xc3, 0x80, 0xd3, 0xbc, 0x1b, 0xb0, 0x74,
+	0x2c, 0x52, 0x95, 0xcc, 0x48, 0x76, 0xed, 0xc0, 0x21, 0xcf, 0x83, 0x3a, 0xe9, 0xa5, 0x4e, 0x95,
+	0xa3, 0x6f, 0xcf, 0x87, 0x66, 0x21, 0x14, 0x27, 0x23, 0x07, 0xbd, 0x3b, 0xd0, 0x36, 0x91, 0x48,
+	0x64, 0x28, 0xa7, 0x63, 0x27, 0xa2, 0x16, 0x11, 0x2f, 0xa7, 0x63, 0xaf, 0x07, 0x8d, 0x81, 0x9e,
+	0x64, 0x31, 0x89, 0xa5, 0x11, 0x30, 0xc0, 0xae, 0x27, 0x52, 0xe4, 0x99, 0xca, 0x86, 0x61, 0x2e,
+	0xac, 0x24, 0x65, 0x34, 0x82, 0x4e, 0x41, 0x06, 0xc2, 0x4a, 0x94, 0xa7, 0x48, 0xc6, 0x23, 0x11,
+	0xa6, 0x2a, 0xca, 0x35, 0x09, 0xa3, 0x16, 0x00, 0x51, 0x07, 0xc8, 0x78, 0x1d, 0xa8, 0x9c, 0x90,
+	0x0e, 0x56, 0x82, 0xca, 0x89, 0x77, 0x17, 0xda, 0xa9, 0x8c, 0x46, 0x22, 0x53, 0x26, 0xa5, 0x9e,
+	0xb7, 0x83, 0x39, 0x81, 0x93, 0x45, 0xda, 0xd8, 0xf0, 0x4c, 0xaa, 0xe1, 0xc8, 0xba, 0x0e, 0x03,
+	0x52, 0x6f, 0x89, 0xc1, 0x84, 0x5c, 0x1e, 0x4f, 0xb2, 0x98, 0x9b, 0xc3, 0xcd, 0x04, 0xa6, 0xb0,
+	0x2b, 0xde, 0x3d, 0x00, 0xaa, 0xda, 0x62, 0xf3, 0xda, 0xc4, 0x50, 0x78, 0x1b, 0xd6, 0x44, 0x36,
+	0x0b, 0x05, 0xd7, 0x99, 0x93, 0x56, 0x59, 0xa3, 0x22, 0x9b, 0xb9, 0xf2, 0x53, 0xe6, 0x05, 0xc9,
+	0xaf, 0x5d, 0x22, 0xf9, 0x7b, 0x00, 0x51, 0x2e, 0x85, 0x95, 0x71, 0x28, 0xac, 0xbf, 0xce, 0xab,
+	0x39, 0x66, 0xcf, 0x7a, 0x7f, 0x86, 0x95, 0xf3, 0x92, 0xf5, 0x28, 0xe3, 0x3c, 0x49, 0x07, 0x1c,
+	0xc5, 0x12, 0x1a, 0x8b, 0x45, 0xde, 0xd8, 0xaa, 0x6c, 0x77, 0x02, 0x20, 0xea, 0x08, 0x19, 0xef,
+	0x21, 0xac, 0x96, 0x25, 0x72, 0x49, 0x3d, 0x4a, 0xea, 0x96, 0x34, 0x25, 0xf6, 0x7f, 0xae, 0x42,
+	0x67, 0xf1, 0x14, 0x90, 0xad, 0xd0, 0xd4, 0xa5, 0x00, 0x9b, 0x84, 0xdf, 0xc4, 0x4e, 0x95, 0xd5,
+	0x52, 0x95, 0xcf, 0xb0, 0xf4, 0x6e, 0xa8, 0x73, 0xb8, 0xab, 0xb4, 0xb9, 0x98, 0x8c, 0xda, 0x8a,
+	0x85, 0x15, 0xe1, 0x48, 0x98, 0x11, 0xc9, 0xb1, 0x13, 0xb4, 0x90, 0x78, 0x2d, 0xcc, 0x08, 0xb5,
+	0x95, 0x88, 0x81, 0x4c, 0x9c, 0x20, 0x19, 0x78, 0x6b, 0x50, 0xcb, 0xf5, 0x19, 0x09, 0xb1, 0x13,
+	0xe0, 0x27, 0xfe, 0x56, 0x11, 0xc7, 0x5c, 0x49, 0xf6, 0xac, 0x26, 0xe1, 0x3d, 0x8b, 0xaa, 0x76,
+	0x65, 0x27, 0x09, 0xd6, 0x83, 0x02, 0xa2, 0x9c, 0x72, 0x99, 0x0a, 0x85, 0x72, 0x24, 0xed, 0xd5,
+	0x83, 0x39, 0xe1, 0xdd, 0x86, 0x16, 0x4b, 0x43, 0xc6, 0xa4, 0xc0, 0x56, 0x50, 0x62, 0x6a, 0x5d,
+	0x22, 0x54, 0x2a, 0xe3, 0x70, 0x30, 0xf3, 0x97, 0xb7, 0x6a, 0xa8, 0x44, 0xc7, 0xec, 0xcf, 0xf0,
+	0xd0, 0x61, 0xa5, 0x27, 0x6c, 0x33, 0xed, 0xc0, 0x21, 0x9e, 0x72, 0xac, 0x73, 0x2b, 0x73, 0x52,
+	0x5f, 0x3b, 0x28, 0x71, 0xff, 0xeb, 0x2a, 0xac, 0x3d, 0x9f, 0x97, 0x05, 0x7b, 0x62, 0xae, 0x6a,
+	0xc1, 0x13, 0x68, 0x3a, 0x21, 0x7e, 0xd4, 0x0a, 0x8a, 0xc4, 0x8b, 0x92, 0xaa, 0x5d, 0x26, 0xa9,
+	0xbb, 0xd0, 0x3e, 0x15, 0x89, 0x8a, 0x51, 0x87, 0xee, 0xda, 0x99, 0x13, 0x18, 0x75, 0xf5, 0x93,
+	0x31, 0x75, 0xa5, 0x1e, 0xcc, 0x89, 0x73, 0x45, 0x5b, 0xa2, 0xe0, 0xbc, 0x68, 0x3e, 0x34, 0x79,
+	0xb7, 0xa6, 0x68, 0x91, 0x83, 0xd8, 0x65, 0x2b, 0x4e, 0x64, 0xe6, 0x1a, 0xc4, 0xc0, 0xd9, 0x11,
+	0x96, 0xd4, 0x35, 0xa7, 0x80, 0x58, 0xdf, 0xb1, 0x56, 0x99, 0xe5, 0x2b, 0xa2, 0x16, 0x38, 0xd4,
+	0xff, 0xa6, 0x01, 0x4b, 0x6c, 0xcc, 0x17, 0x7c, 0xf3, 0x29, 0xb4, 0xc6, 0xb9, 0x3e, 0x55, 0xf1,
+	0xef, 0xb0, 0xce, 0x32, 0x13, 0x7f, 0x18, 0x9f, 0x5f, 0x36, 0x4f, 0x06, 0x0b, 0x9e, 0x5a, 0xbf,
+	0xd4, 0x53, 0x1b, 0x97, 0x7b, 0xea, 0xd2, 0x15, 0x9e, 0xda, 0xfc, 0x2d, 0x4f, 0x6d, 0x5d, 0xe9,
+	0xa9, 0xed, 0x8f, 0x7b, 0x2a, 0x5c, 0xee, 0xa9, 0xcb, 0x85, 0xa7, 0x9e, 0x77, 0xa1, 0xce, 0xaf,
+	0x5d, 0xe8, 0x3e, 0x2c, 0x1f, 0xab, 0x4c, 0x99, 0x11, 0xc7, 0x9d, 0x67, 0x16, 0xd4, 0x9e, 0xc5,
+	0x8e, 0x63, 0x13, 0x49, 0x4e, 0x5d, 0xde, 0x45, 0x81, 0x2f, 0xea, 0x6d, 0xf5, 0x32, 0xbd, 0xfd,
+	0x05, 0xba, 0xb9, 0x3c, 0x13, 0x79, 0x6c, 0xc2, 0x11, 0x5b, 0xf7, 0x1a, 0xfd, 0xe6, 0x15, 0xc7,
+	0xbe, 0x66, 0xf7, 0x7e, 0x08, 0xab, 0xe5, 0x2f, 0x71, 0x79, 0xeb, 0x94, 0xd7, 0x2d, 0x68, 0x97,
+	0xf8, 0x00, 0xdc, 0x48, 0x7e, 0x4a, 0x14, 0xc6, 0xd9, 0x61, 0x92, 0xde, 0x11, 0xc6, 0x7b, 0x04,
+	0xeb, 0x2e, 0x69, 0xfe, 0xd8, 0x22, 0xf7, 0xac, 0x07, 0xab, 0x1c, 0x28, 0x9f, 0x59, 0x38, 0xa1,
+	0xca, 0x94, 0x55, 0x22, 0x71, 0xaf, 0x22, 0x36, 0xd0, 0x8e, 0x23, 0xf9, 0x25, 0xd4, 0x83, 0x06,
+	0xbb, 0xeb, 0x75, 0x0a, 0x32, 0xa0, 0xea, 0xe4, 0x7a, 0x48, 0xc7, 0xf4, 0x06, 0x7b, 0x5b, 0x81,
+	0xf9, 0xac, 0x9c, 0x4a, 0x91, 0xc8, 0xd8, 0xbf, 0xb9, 0x55, 0xc3, 0x58, 0x81, 0xfb, 0x5f, 0x54,
+	0xc1, 0xbb, 0xf8, 0x30, 0x41, 0xcd, 0xb8, 0x67, 0x46, 0x29, 0xee, 0x16, 0x13, 0x7f, 0x44, 0x53,
+	0xbe, 0x03, 0xed, 0xff, 0x6b, 0x95, 0x2d, 0xba, 0x72, 0x8b, 0x89, 0x3d, 0xeb, 0xea, 0x75, 0x22,
+	0x8b, 0x33, 0x4f, 0xc0, 0xfb, 0x13, 0x74, 0x22, 0x9d, 0x24, 0x32, 0xb2, 0x6c, 0xad, 0xfc, 0x54,
+	0x5c, 0x2e, 0xb9, 0xfd, 0x59, 0xff, 0x93, 0x1a, 0x74, 0x0e, 0xdc, 0x43, 0x8f, 0x5c, 0xb5, 0x07,
+	0x8d, 0xf1, 0x48, 0x18, 0xe9, 0x5e, 0xed, 0x0c, 0xf0, 0x90, 0xe2, 0xa1, 0xb1, 0x33, 0x57, 0x11,
+	0x87, 0x50, 0x6d, 0x45, 0x33, 0x5d, 0xdc, 0x99, 0xa0, 0x63, 0xf7, 0x39, 0x0d, 0x87, 0x4f, 0xe2,
+	0xa1, 0xb4, 0xce, 0x01, 0x1d, 0xc2, 0x3d, 0xcd, 0x9f, 0x83, 0x6c, 0x7f, 0x2d, 0x5b, 0xbc, 0x02,
+	0x1f, 0xc2, 0x6a, 0x31, 0xb7, 0x3b, 0x03, 0x54, 0x8e, 0x46, 0x50, 0x2c, 0x79, 0xc8, 0x2c, 0x19,
+	0x18, 0x9b, 0x02, 0x97, 0xc5, 0x21, 0x74, 0x90, 0x44, 0x9d, 0x16, 0x35, 0xa1, 0x6f, 0xba, 0x4c,
+	0x22, 0x9d, 0x97, 0x2e, 0xe8, 0x10, 0xb9, 0xd0, 0xfc, 0x76, 0xaa, 0x07, 0x0e, 0xe1, 0x1c, 0x23,
+	0x99, 0xc4, 0x74, 0xc2, 0xeb, 0x01, 0x7d, 0xe3, 0x3d, 0x32, 0x16, 0x2a, 0x0e, 0xf5, 0xa4, 0x38,
+	0xe2, 0x4d, 0xc4, 0xff, 0x99, 0xd0, 0xf5, 0x28, 0x06, 0x78, 0x05, 0xc5, 0x74, 0xb8, 0x5b, 0x41,
+	0x01, 0xd1, 0xe9, 0x23, 0x91, 0x45, 0x32, 0x41, 0x81, 0x76, 0x29, 0x36, 0x27, 0xfa, 0xc7, 0xe0,
+	0x5f, 0x14, 0xa8, 0xeb, 0x88, 0x0f, 0xcd, 0x81, 0x48, 0x30, 0xb5, 0xb8, 0xb5, 0x1c, 0x2c, 0x37,
+	0x58, 0xa5, 0xe9, 0x78, 0x83, 0xb8, 0x4e, 0xd1, 0x5f, 0x6a, 0x06, 0xae, 0x53, 0x36, 0xfc, 0xcd,
+	0xb7, 0xef, 0x37, 0x2b, 0xef, 0xde, 0x6f, 0x56, 0x7e, 0x78, 0xbf, 0x59, 0xf9, 0xec, 0xc3, 0xe6,
+	0xb5, 0x77, 0x1f, 0x36, 0xaf, 0x7d, 0xff, 0x61, 0xf3, 0xda, 0xff, 0x76, 0x87, 0xca, 0x8e, 0x26,
+	0x83, 0x9d, 0x48, 0xa7, 0xfc, 0x82, 0x8e, 0x46, 0x42, 0x65, 0xee, 0x31, 0xcd, 0xdf, 0xc5, 0xd3,
+	0xda, 0xce, 0xc6, 0xd2, 0x0c, 0x96, 0xe8, 0x1f, 0xbf, 0xbf, 0xfd, 0x12, 0x00, 0x00, 0xff, 0xff,
+	0x3c, 0x0b, 0x96, 0xcf, 0x5e, 0x0e, 0x00, 0x00,
 }
 
 func (m *Params) Marshal() (dAtA []byte, err error) {
@@ -713,6 +1357,31 @@ func (m *Params) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	_ = i
 	var l int
 	_ = l
+	if m.MarketAbandonWait != 0 {
+		i = encodeVarintMerit(dAtA, i, uint64(m.MarketAbandonWait))
+		i--
+		dAtA[i] = 0x70
+	}
+	if m.MaxMarketTestRows != 0 {
+		i = encodeVarintMerit(dAtA, i, uint64(m.MaxMarketTestRows))
+		i--
+		dAtA[i] = 0x68
+	}
+	if m.MaxMarketContributions != 0 {
+		i = encodeVarintMerit(dAtA, i, uint64(m.MaxMarketContributions))
+		i--
+		dAtA[i] = 0x60
+	}
+	if m.MarketStepRows != 0 {
+		i = encodeVarintMerit(dAtA, i, uint64(m.MarketStepRows))
+		i--
+		dAtA[i] = 0x58
+	}
+	if m.MarketBlockGas != 0 {
+		i = encodeVarintMerit(dAtA, i, uint64(m.MarketBlockGas))
+		i--
+		dAtA[i] = 0x50
+	}
 	if len(m.DepositDenom) > 0 {
 		i -= len(m.DepositDenom)
 		copy(dAtA[i:], m.DepositDenom)
@@ -1092,6 +1761,405 @@ func (m *ContributorStats) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	return len(dAtA) - i, nil
 }
 
+func (m *Market) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *Market) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *Market) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.Revealed) > 0 {
+		for iNdEx := len(m.Revealed) - 1; iNdEx >= 0; iNdEx-- {
+			i -= len(m.Revealed[iNdEx])
+			copy(dAtA[i:], m.Revealed[iNdEx])
+			i = encodeVarintMerit(dAtA, i, uint64(len(m.Revealed[iNdEx])))
+			i--
+			dAtA[i] = 0x1
+			i--
+			dAtA[i] = 0xba
+		}
+	}
+	if len(m.Progress) > 0 {
+		i -= len(m.Progress)
+		copy(dAtA[i:], m.Progress)
+		i = encodeVarintMerit(dAtA, i, uint64(len(m.Progress)))
+		i--
+		dAtA[i] = 0x1
+		i--
+		dAtA[i] = 0xb2
+	}
+	if len(m.State) > 0 {
+		i -= len(m.State)
+		copy(dAtA[i:], m.State)
+		i = encodeVarintMerit(dAtA, i, uint64(len(m.State)))
+		i--
+		dAtA[i] = 0x1
+		i--
+		dAtA[i] = 0xaa
+	}
+	if len(m.InitialModel) > 0 {
+		i -= len(m.InitialModel)
+		copy(dAtA[i:], m.InitialModel)
+		i = encodeVarintMerit(dAtA, i, uint64(len(m.InitialModel)))
+		i--
+		dAtA[i] = 0x1
+		i--
+		dAtA[i] = 0xa2
+	}
+	if m.RewardEngineGas != 0 {
+		i = encodeVarintMerit(dAtA, i, uint64(m.RewardEngineGas))
+		i--
+		dAtA[i] = 0x1
+		i--
+		dAtA[i] = 0x98
+	}
+	if m.RewardBlocks != 0 {
+		i = encodeVarintMerit(dAtA, i, uint64(m.RewardBlocks))
+		i--
+		dAtA[i] = 0x1
+		i--
+		dAtA[i] = 0x90
+	}
+	if m.FinishedHeight != 0 {
+		i = encodeVarintMerit(dAtA, i, uint64(m.FinishedHeight))
+		i--
+		dAtA[i] = 0x1
+		i--
+		dAtA[i] = 0x88
+	}
+	if m.RewardsHeight != 0 {
+		i = encodeVarintMerit(dAtA, i, uint64(m.RewardsHeight))
+		i--
+		dAtA[i] = 0x1
+		i--
+		dAtA[i] = 0x80
+	}
+	if m.Contributions != 0 {
+		i = encodeVarintMerit(dAtA, i, uint64(m.Contributions))
+		i--
+		dAtA[i] = 0x78
+	}
+	if m.Portions != 0 {
+		i = encodeVarintMerit(dAtA, i, uint64(m.Portions))
+		i--
+		dAtA[i] = 0x70
+	}
+	if m.FinishedAt != 0 {
+		i = encodeVarintMerit(dAtA, i, uint64(m.FinishedAt))
+		i--
+		dAtA[i] = 0x68
+	}
+	if m.CreatedAt != 0 {
+		i = encodeVarintMerit(dAtA, i, uint64(m.CreatedAt))
+		i--
+		dAtA[i] = 0x60
+	}
+	if m.K != 0 {
+		i = encodeVarintMerit(dAtA, i, uint64(m.K))
+		i--
+		dAtA[i] = 0x58
+	}
+	if m.AlphaMicro != 0 {
+		i = encodeVarintMerit(dAtA, i, uint64(m.AlphaMicro))
+		i--
+		dAtA[i] = 0x50
+	}
+	if m.LearningRate != 0 {
+		i = encodeVarintMerit(dAtA, i, uint64(m.LearningRate))
+		i--
+		dAtA[i] = 0x48
+	}
+	if m.Bound != 0 {
+		i = encodeVarintMerit(dAtA, i, uint64(m.Bound))
+		i--
+		dAtA[i] = 0x40
+	}
+	if m.ScaleExp != 0 {
+		i = encodeVarintMerit(dAtA, i, uint64(m.ScaleExp))
+		i--
+		dAtA[i] = 0x38
+	}
+	if m.Classes != 0 {
+		i = encodeVarintMerit(dAtA, i, uint64(m.Classes))
+		i--
+		dAtA[i] = 0x30
+	}
+	if m.Dims != 0 {
+		i = encodeVarintMerit(dAtA, i, uint64(m.Dims))
+		i--
+		dAtA[i] = 0x28
+	}
+	if len(m.Family) > 0 {
+		i -= len(m.Family)
+		copy(dAtA[i:], m.Family)
+		i = encodeVarintMerit(dAtA, i, uint64(len(m.Family)))
+		i--
+		dAtA[i] = 0x22
+	}
+	if len(m.Denom) > 0 {
+		i -= len(m.Denom)
+		copy(dAtA[i:], m.Denom)
+		i = encodeVarintMerit(dAtA, i, uint64(len(m.Denom)))
+		i--
+		dAtA[i] = 0x1a
+	}
+	if len(m.Provider) > 0 {
+		i -= len(m.Provider)
+		copy(dAtA[i:], m.Provider)
+		i = encodeVarintMerit(dAtA, i, uint64(len(m.Provider)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if m.Id != 0 {
+		i = encodeVarintMerit(dAtA, i, uint64(m.Id))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *MarketContribution) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MarketContribution) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MarketContribution) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.CollectedBy) > 0 {
+		i -= len(m.CollectedBy)
+		copy(dAtA[i:], m.CollectedBy)
+		i = encodeVarintMerit(dAtA, i, uint64(len(m.CollectedBy)))
+		i--
+		dAtA[i] = 0x4a
+	}
+	if m.Stake != 0 {
+		i = encodeVarintMerit(dAtA, i, uint64(m.Stake))
+		i--
+		dAtA[i] = 0x40
+	}
+	if m.JoinedAt != 0 {
+		i = encodeVarintMerit(dAtA, i, uint64(m.JoinedAt))
+		i--
+		dAtA[i] = 0x38
+	}
+	if len(m.Row) > 0 {
+		i -= len(m.Row)
+		copy(dAtA[i:], m.Row)
+		i = encodeVarintMerit(dAtA, i, uint64(len(m.Row)))
+		i--
+		dAtA[i] = 0x32
+	}
+	if m.Label != 0 {
+		i = encodeVarintMerit(dAtA, i, uint64(m.Label))
+		i--
+		dAtA[i] = 0x28
+	}
+	if len(m.DataHash) > 0 {
+		i -= len(m.DataHash)
+		copy(dAtA[i:], m.DataHash)
+		i = encodeVarintMerit(dAtA, i, uint64(len(m.DataHash)))
+		i--
+		dAtA[i] = 0x22
+	}
+	if len(m.Contributor) > 0 {
+		i -= len(m.Contributor)
+		copy(dAtA[i:], m.Contributor)
+		i = encodeVarintMerit(dAtA, i, uint64(len(m.Contributor)))
+		i--
+		dAtA[i] = 0x1a
+	}
+	if m.Id != 0 {
+		i = encodeVarintMerit(dAtA, i, uint64(m.Id))
+		i--
+		dAtA[i] = 0x10
+	}
+	if m.MarketId != 0 {
+		i = encodeVarintMerit(dAtA, i, uint64(m.MarketId))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *MarketStatus) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MarketStatus) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MarketStatus) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.Cancelled {
+		i--
+		if m.Cancelled {
+			dAtA[i] = 1
+		} else {
+			dAtA[i] = 0
+		}
+		i--
+		dAtA[i] = 0x70
+	}
+	if m.Aborted {
+		i--
+		if m.Aborted {
+			dAtA[i] = 1
+		} else {
+			dAtA[i] = 0
+		}
+		i--
+		dAtA[i] = 0x68
+	}
+	if m.PaidOut != 0 {
+		i = encodeVarintMerit(dAtA, i, uint64(m.PaidOut))
+		i--
+		dAtA[i] = 0x60
+	}
+	if m.Held != 0 {
+		i = encodeVarintMerit(dAtA, i, uint64(m.Held))
+		i--
+		dAtA[i] = 0x58
+	}
+	if m.Funded != 0 {
+		i = encodeVarintMerit(dAtA, i, uint64(m.Funded))
+		i--
+		dAtA[i] = 0x50
+	}
+	if m.Scored != 0 {
+		i = encodeVarintMerit(dAtA, i, uint64(m.Scored))
+		i--
+		dAtA[i] = 0x48
+	}
+	if m.Live != 0 {
+		i = encodeVarintMerit(dAtA, i, uint64(m.Live))
+		i--
+		dAtA[i] = 0x40
+	}
+	if m.Passes != 0 {
+		i = encodeVarintMerit(dAtA, i, uint64(m.Passes))
+		i--
+		dAtA[i] = 0x38
+	}
+	if m.InitialPortion != 0 {
+		i = encodeVarintMerit(dAtA, i, uint64(m.InitialPortion))
+		i--
+		dAtA[i] = 0x30
+	}
+	if m.TestRows != 0 {
+		i = encodeVarintMerit(dAtA, i, uint64(m.TestRows))
+		i--
+		dAtA[i] = 0x28
+	}
+	if m.Budget != 0 {
+		i = encodeVarintMerit(dAtA, i, uint64(m.Budget))
+		i--
+		dAtA[i] = 0x20
+	}
+	if m.InitialBounty != 0 {
+		i = encodeVarintMerit(dAtA, i, uint64(m.InitialBounty))
+		i--
+		dAtA[i] = 0x18
+	}
+	if m.Bounty != 0 {
+		i = encodeVarintMerit(dAtA, i, uint64(m.Bounty))
+		i--
+		dAtA[i] = 0x10
+	}
+	if len(m.Phase) > 0 {
+		i -= len(m.Phase)
+		copy(dAtA[i:], m.Phase)
+		i = encodeVarintMerit(dAtA, i, uint64(len(m.Phase)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *MarketContributionStatus) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MarketContributionStatus) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MarketContributionStatus) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.Collected {
+		i--
+		if m.Collected {
+			dAtA[i] = 1
+		} else {
+			dAtA[i] = 0
+		}
+		i--
+		dAtA[i] = 0x18
+	}
+	if m.Live {
+		i--
+		if m.Live {
+			dAtA[i] = 1
+		} else {
+			dAtA[i] = 0
+		}
+		i--
+		dAtA[i] = 0x10
+	}
+	if m.Balance != 0 {
+		i = encodeVarintMerit(dAtA, i, uint64(m.Balance))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
 func encodeVarintMerit(dAtA []byte, offset int, v uint64) int {
 	offset -= sovMerit(v)
 	base := offset
@@ -1137,6 +2205,21 @@ func (m *Params) Size() (n int) {
 	l = len(m.DepositDenom)
 	if l > 0 {
 		n += 1 + l + sovMerit(uint64(l))
+	}
+	if m.MarketBlockGas != 0 {
+		n += 1 + sovMerit(uint64(m.MarketBlockGas))
+	}
+	if m.MarketStepRows != 0 {
+		n += 1 + sovMerit(uint64(m.MarketStepRows))
+	}
+	if m.MaxMarketContributions != 0 {
+		n += 1 + sovMerit(uint64(m.MaxMarketContributions))
+	}
+	if m.MaxMarketTestRows != 0 {
+		n += 1 + sovMerit(uint64(m.MaxMarketTestRows))
+	}
+	if m.MarketAbandonWait != 0 {
+		n += 1 + sovMerit(uint64(m.MarketAbandonWait))
 	}
 	return n
 }
@@ -1308,6 +2391,203 @@ func (m *ContributorStats) Size() (n int) {
 	}
 	if m.Points != 0 {
 		n += 1 + sovMerit(uint64(m.Points))
+	}
+	return n
+}
+
+func (m *Market) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.Id != 0 {
+		n += 1 + sovMerit(uint64(m.Id))
+	}
+	l = len(m.Provider)
+	if l > 0 {
+		n += 1 + l + sovMerit(uint64(l))
+	}
+	l = len(m.Denom)
+	if l > 0 {
+		n += 1 + l + sovMerit(uint64(l))
+	}
+	l = len(m.Family)
+	if l > 0 {
+		n += 1 + l + sovMerit(uint64(l))
+	}
+	if m.Dims != 0 {
+		n += 1 + sovMerit(uint64(m.Dims))
+	}
+	if m.Classes != 0 {
+		n += 1 + sovMerit(uint64(m.Classes))
+	}
+	if m.ScaleExp != 0 {
+		n += 1 + sovMerit(uint64(m.ScaleExp))
+	}
+	if m.Bound != 0 {
+		n += 1 + sovMerit(uint64(m.Bound))
+	}
+	if m.LearningRate != 0 {
+		n += 1 + sovMerit(uint64(m.LearningRate))
+	}
+	if m.AlphaMicro != 0 {
+		n += 1 + sovMerit(uint64(m.AlphaMicro))
+	}
+	if m.K != 0 {
+		n += 1 + sovMerit(uint64(m.K))
+	}
+	if m.CreatedAt != 0 {
+		n += 1 + sovMerit(uint64(m.CreatedAt))
+	}
+	if m.FinishedAt != 0 {
+		n += 1 + sovMerit(uint64(m.FinishedAt))
+	}
+	if m.Portions != 0 {
+		n += 1 + sovMerit(uint64(m.Portions))
+	}
+	if m.Contributions != 0 {
+		n += 1 + sovMerit(uint64(m.Contributions))
+	}
+	if m.RewardsHeight != 0 {
+		n += 2 + sovMerit(uint64(m.RewardsHeight))
+	}
+	if m.FinishedHeight != 0 {
+		n += 2 + sovMerit(uint64(m.FinishedHeight))
+	}
+	if m.RewardBlocks != 0 {
+		n += 2 + sovMerit(uint64(m.RewardBlocks))
+	}
+	if m.RewardEngineGas != 0 {
+		n += 2 + sovMerit(uint64(m.RewardEngineGas))
+	}
+	l = len(m.InitialModel)
+	if l > 0 {
+		n += 2 + l + sovMerit(uint64(l))
+	}
+	l = len(m.State)
+	if l > 0 {
+		n += 2 + l + sovMerit(uint64(l))
+	}
+	l = len(m.Progress)
+	if l > 0 {
+		n += 2 + l + sovMerit(uint64(l))
+	}
+	if len(m.Revealed) > 0 {
+		for _, b := range m.Revealed {
+			l = len(b)
+			n += 2 + l + sovMerit(uint64(l))
+		}
+	}
+	return n
+}
+
+func (m *MarketContribution) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.MarketId != 0 {
+		n += 1 + sovMerit(uint64(m.MarketId))
+	}
+	if m.Id != 0 {
+		n += 1 + sovMerit(uint64(m.Id))
+	}
+	l = len(m.Contributor)
+	if l > 0 {
+		n += 1 + l + sovMerit(uint64(l))
+	}
+	l = len(m.DataHash)
+	if l > 0 {
+		n += 1 + l + sovMerit(uint64(l))
+	}
+	if m.Label != 0 {
+		n += 1 + sovMerit(uint64(m.Label))
+	}
+	l = len(m.Row)
+	if l > 0 {
+		n += 1 + l + sovMerit(uint64(l))
+	}
+	if m.JoinedAt != 0 {
+		n += 1 + sovMerit(uint64(m.JoinedAt))
+	}
+	if m.Stake != 0 {
+		n += 1 + sovMerit(uint64(m.Stake))
+	}
+	l = len(m.CollectedBy)
+	if l > 0 {
+		n += 1 + l + sovMerit(uint64(l))
+	}
+	return n
+}
+
+func (m *MarketStatus) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Phase)
+	if l > 0 {
+		n += 1 + l + sovMerit(uint64(l))
+	}
+	if m.Bounty != 0 {
+		n += 1 + sovMerit(uint64(m.Bounty))
+	}
+	if m.InitialBounty != 0 {
+		n += 1 + sovMerit(uint64(m.InitialBounty))
+	}
+	if m.Budget != 0 {
+		n += 1 + sovMerit(uint64(m.Budget))
+	}
+	if m.TestRows != 0 {
+		n += 1 + sovMerit(uint64(m.TestRows))
+	}
+	if m.InitialPortion != 0 {
+		n += 1 + sovMerit(uint64(m.InitialPortion))
+	}
+	if m.Passes != 0 {
+		n += 1 + sovMerit(uint64(m.Passes))
+	}
+	if m.Live != 0 {
+		n += 1 + sovMerit(uint64(m.Live))
+	}
+	if m.Scored != 0 {
+		n += 1 + sovMerit(uint64(m.Scored))
+	}
+	if m.Funded != 0 {
+		n += 1 + sovMerit(uint64(m.Funded))
+	}
+	if m.Held != 0 {
+		n += 1 + sovMerit(uint64(m.Held))
+	}
+	if m.PaidOut != 0 {
+		n += 1 + sovMerit(uint64(m.PaidOut))
+	}
+	if m.Aborted {
+		n += 2
+	}
+	if m.Cancelled {
+		n += 2
+	}
+	return n
+}
+
+func (m *MarketContributionStatus) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.Balance != 0 {
+		n += 1 + sovMerit(uint64(m.Balance))
+	}
+	if m.Live {
+		n += 2
+	}
+	if m.Collected {
+		n += 2
 	}
 	return n
 }
@@ -1544,6 +2824,101 @@ func (m *Params) Unmarshal(dAtA []byte) error {
 			}
 			m.DepositDenom = string(dAtA[iNdEx:postIndex])
 			iNdEx = postIndex
+		case 10:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field MarketBlockGas", wireType)
+			}
+			m.MarketBlockGas = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowMerit
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.MarketBlockGas |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 11:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field MarketStepRows", wireType)
+			}
+			m.MarketStepRows = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowMerit
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.MarketStepRows |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 12:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field MaxMarketContributions", wireType)
+			}
+			m.MaxMarketContributions = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowMerit
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.MaxMarketContributions |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 13:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field MaxMarketTestRows", wireType)
+			}
+			m.MaxMarketTestRows = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowMerit
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.MaxMarketTestRows |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 14:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field MarketAbandonWait", wireType)
+			}
+			m.MarketAbandonWait = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowMerit
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.MarketAbandonWait |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
 		default:
 			iNdEx = preIndex
 			skippy, err := skipMerit(dAtA[iNdEx:])
@@ -2689,6 +4064,1307 @@ func (m *ContributorStats) Unmarshal(dAtA []byte) error {
 					break
 				}
 			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipMerit(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthMerit
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *Market) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowMerit
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: Market: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: Market: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Id", wireType)
+			}
+			m.Id = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowMerit
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Id |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Provider", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowMerit
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthMerit
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthMerit
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Provider = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Denom", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowMerit
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthMerit
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthMerit
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Denom = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 4:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Family", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowMerit
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthMerit
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthMerit
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Family = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 5:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Dims", wireType)
+			}
+			m.Dims = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowMerit
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Dims |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 6:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Classes", wireType)
+			}
+			m.Classes = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowMerit
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Classes |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 7:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ScaleExp", wireType)
+			}
+			m.ScaleExp = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowMerit
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.ScaleExp |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 8:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Bound", wireType)
+			}
+			m.Bound = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowMerit
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Bound |= int32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 9:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field LearningRate", wireType)
+			}
+			m.LearningRate = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowMerit
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.LearningRate |= int32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 10:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field AlphaMicro", wireType)
+			}
+			m.AlphaMicro = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowMerit
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.AlphaMicro |= int64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 11:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field K", wireType)
+			}
+			m.K = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowMerit
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.K |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 12:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field CreatedAt", wireType)
+			}
+			m.CreatedAt = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowMerit
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.CreatedAt |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 13:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field FinishedAt", wireType)
+			}
+			m.FinishedAt = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowMerit
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.FinishedAt |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 14:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Portions", wireType)
+			}
+			m.Portions = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowMerit
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Portions |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 15:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Contributions", wireType)
+			}
+			m.Contributions = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowMerit
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Contributions |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 16:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field RewardsHeight", wireType)
+			}
+			m.RewardsHeight = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowMerit
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.RewardsHeight |= int64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 17:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field FinishedHeight", wireType)
+			}
+			m.FinishedHeight = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowMerit
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.FinishedHeight |= int64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 18:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field RewardBlocks", wireType)
+			}
+			m.RewardBlocks = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowMerit
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.RewardBlocks |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 19:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field RewardEngineGas", wireType)
+			}
+			m.RewardEngineGas = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowMerit
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.RewardEngineGas |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 20:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field InitialModel", wireType)
+			}
+			var byteLen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowMerit
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				byteLen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if byteLen < 0 {
+				return ErrInvalidLengthMerit
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return ErrInvalidLengthMerit
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.InitialModel = append(m.InitialModel[:0], dAtA[iNdEx:postIndex]...)
+			if m.InitialModel == nil {
+				m.InitialModel = []byte{}
+			}
+			iNdEx = postIndex
+		case 21:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field State", wireType)
+			}
+			var byteLen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowMerit
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				byteLen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if byteLen < 0 {
+				return ErrInvalidLengthMerit
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return ErrInvalidLengthMerit
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.State = append(m.State[:0], dAtA[iNdEx:postIndex]...)
+			if m.State == nil {
+				m.State = []byte{}
+			}
+			iNdEx = postIndex
+		case 22:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Progress", wireType)
+			}
+			var byteLen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowMerit
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				byteLen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if byteLen < 0 {
+				return ErrInvalidLengthMerit
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return ErrInvalidLengthMerit
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Progress = append(m.Progress[:0], dAtA[iNdEx:postIndex]...)
+			if m.Progress == nil {
+				m.Progress = []byte{}
+			}
+			iNdEx = postIndex
+		case 23:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Revealed", wireType)
+			}
+			var byteLen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowMerit
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				byteLen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if byteLen < 0 {
+				return ErrInvalidLengthMerit
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return ErrInvalidLengthMerit
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Revealed = append(m.Revealed, make([]byte, postIndex-iNdEx))
+			copy(m.Revealed[len(m.Revealed)-1], dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipMerit(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthMerit
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MarketContribution) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowMerit
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MarketContribution: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MarketContribution: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field MarketId", wireType)
+			}
+			m.MarketId = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowMerit
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.MarketId |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Id", wireType)
+			}
+			m.Id = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowMerit
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Id |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Contributor", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowMerit
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthMerit
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthMerit
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Contributor = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 4:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field DataHash", wireType)
+			}
+			var byteLen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowMerit
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				byteLen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if byteLen < 0 {
+				return ErrInvalidLengthMerit
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return ErrInvalidLengthMerit
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.DataHash = append(m.DataHash[:0], dAtA[iNdEx:postIndex]...)
+			if m.DataHash == nil {
+				m.DataHash = []byte{}
+			}
+			iNdEx = postIndex
+		case 5:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Label", wireType)
+			}
+			m.Label = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowMerit
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Label |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 6:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Row", wireType)
+			}
+			var byteLen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowMerit
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				byteLen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if byteLen < 0 {
+				return ErrInvalidLengthMerit
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return ErrInvalidLengthMerit
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Row = append(m.Row[:0], dAtA[iNdEx:postIndex]...)
+			if m.Row == nil {
+				m.Row = []byte{}
+			}
+			iNdEx = postIndex
+		case 7:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field JoinedAt", wireType)
+			}
+			m.JoinedAt = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowMerit
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.JoinedAt |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 8:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Stake", wireType)
+			}
+			m.Stake = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowMerit
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Stake |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 9:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field CollectedBy", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowMerit
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthMerit
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthMerit
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.CollectedBy = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipMerit(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthMerit
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MarketStatus) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowMerit
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MarketStatus: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MarketStatus: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Phase", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowMerit
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthMerit
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthMerit
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Phase = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Bounty", wireType)
+			}
+			m.Bounty = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowMerit
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Bounty |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 3:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field InitialBounty", wireType)
+			}
+			m.InitialBounty = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowMerit
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.InitialBounty |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 4:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Budget", wireType)
+			}
+			m.Budget = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowMerit
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Budget |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 5:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field TestRows", wireType)
+			}
+			m.TestRows = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowMerit
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.TestRows |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 6:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field InitialPortion", wireType)
+			}
+			m.InitialPortion = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowMerit
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.InitialPortion |= int32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 7:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Passes", wireType)
+			}
+			m.Passes = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowMerit
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Passes |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 8:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Live", wireType)
+			}
+			m.Live = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowMerit
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Live |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 9:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Scored", wireType)
+			}
+			m.Scored = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowMerit
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Scored |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 10:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Funded", wireType)
+			}
+			m.Funded = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowMerit
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Funded |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 11:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Held", wireType)
+			}
+			m.Held = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowMerit
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Held |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 12:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field PaidOut", wireType)
+			}
+			m.PaidOut = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowMerit
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.PaidOut |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 13:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Aborted", wireType)
+			}
+			var v int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowMerit
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				v |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			m.Aborted = bool(v != 0)
+		case 14:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Cancelled", wireType)
+			}
+			var v int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowMerit
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				v |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			m.Cancelled = bool(v != 0)
+		default:
+			iNdEx = preIndex
+			skippy, err := skipMerit(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthMerit
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MarketContributionStatus) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowMerit
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MarketContributionStatus: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MarketContributionStatus: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Balance", wireType)
+			}
+			m.Balance = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowMerit
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Balance |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Live", wireType)
+			}
+			var v int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowMerit
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				v |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			m.Live = bool(v != 0)
+		case 3:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Collected", wireType)
+			}
+			var v int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowMerit
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				v |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			m.Collected = bool(v != 0)
 		default:
 			iNdEx = preIndex
 			skippy, err := skipMerit(dAtA[iNdEx:])

@@ -45,6 +45,23 @@ func (m *ModelInfo) SetConfig(c model.Config) {
 	m.Bound, m.LearningRate, m.AlphaMicro, m.K = c.Bound, c.LearningRate, c.AlphaMicro, uint32(c.K)
 }
 
+// EngineConfig returns the engine's model configuration of market m, normalized.
+func (m *Market) EngineConfig() (model.Config, error) {
+	return engineConfig(m.Family, m.Dims, m.Classes, m.ScaleExp, m.Bound, m.LearningRate, m.AlphaMicro, m.K)
+}
+
+// EngineConfig returns the engine's configuration that msg asks for, normalized.
+func (msg *MsgCreateMarket) EngineConfig() (model.Config, error) {
+	return engineConfig(msg.Family, msg.Dims, msg.Classes, msg.ScaleExp, msg.Bound, msg.LearningRate, msg.AlphaMicro, msg.K)
+}
+
+// SetConfig sets market m's configuration fields from a normalized engine configuration.
+func (m *Market) SetConfig(c model.Config) {
+	m.Family = c.Family.String()
+	m.Dims, m.Classes, m.ScaleExp = uint32(c.Dims), uint32(c.Classes), uint32(c.ScaleExp)
+	m.Bound, m.LearningRate, m.AlphaMicro, m.K = c.Bound, c.LearningRate, c.AlphaMicro, uint32(c.K)
+}
+
 // ToEngineAddress converts an account address to the engine's 20-byte address. The
 // mechanisms identify accounts by 20 bytes, so other lengths are refused.
 func ToEngineAddress(a sdk.AccAddress) (incentive.Address, error) {

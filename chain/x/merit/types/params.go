@@ -7,6 +7,7 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
 	"github.com/meritchain/merit/engine/dataset"
+	"github.com/meritchain/merit/engine/incentive/market"
 )
 
 // Default parameter values. The gas price is 1 SDK gas per 10 engine gas: an engine
@@ -21,6 +22,13 @@ const (
 	DefaultMaxContributionsPerModel = 10_000
 	DefaultMaxTestRows              = 4096
 	DefaultDepositDenom             = "stake" // the SDK's default bond denom
+	// Prediction markets: about a tenth to a third of a second of engine time per block
+	// (BENCHMARKS.md, gas calibration).
+	DefaultMarketBlockGas         = 1_000_000_000
+	DefaultMarketStepRows         = 1024
+	DefaultMaxMarketContributions = 10_000
+	DefaultMaxMarketTestRows      = 10_000
+	DefaultMarketAbandonWait      = 7 * 24 * 3600
 )
 
 // DefaultParams returns the default parameters, pinned to the engine build engineSHA256.
@@ -35,6 +43,11 @@ func DefaultParams(engineSHA256 string) Params {
 		MaxContributionsPerModel: DefaultMaxContributionsPerModel,
 		MaxTestRows:              DefaultMaxTestRows,
 		DepositDenom:             DefaultDepositDenom,
+		MarketBlockGas:           DefaultMarketBlockGas,
+		MarketStepRows:           DefaultMarketStepRows,
+		MaxMarketContributions:   DefaultMaxMarketContributions,
+		MaxMarketTestRows:        DefaultMaxMarketTestRows,
+		MarketAbandonWait:        DefaultMarketAbandonWait,
 	}
 }
 
@@ -57,6 +70,14 @@ func (p Params) Validate() error {
 		return errorsmod.Wrapf(ErrInvalidParams, "max_contributions_per_model is 0")
 	case p.MaxTestRows == 0:
 		return errorsmod.Wrapf(ErrInvalidParams, "max_test_rows is 0")
+	case p.MarketBlockGas == 0 || p.MarketBlockGas > p.MaxEngineGasPerCall:
+		return errorsmod.Wrapf(ErrInvalidParams, "market_block_gas %d not in 1..max_engine_gas_per_call", p.MarketBlockGas)
+	case p.MarketStepRows == 0:
+		return errorsmod.Wrapf(ErrInvalidParams, "market_step_rows is 0")
+	case p.MaxMarketContributions == 0 || p.MaxMarketContributions > market.MaxContributions:
+		return errorsmod.Wrapf(ErrInvalidParams, "max_market_contributions %d not in 1..%d", p.MaxMarketContributions, market.MaxContributions)
+	case p.MaxMarketTestRows == 0 || p.MaxMarketTestRows > market.MaxTestRows:
+		return errorsmod.Wrapf(ErrInvalidParams, "max_market_test_rows %d not in 1..%d", p.MaxMarketTestRows, uint64(market.MaxTestRows))
 	}
 	if err := sdk.ValidateDenom(p.DepositDenom); err != nil {
 		return errorsmod.Wrapf(ErrInvalidParams, "deposit_denom: %v", err)

@@ -737,6 +737,320 @@ func (m *QueryContributorStatsResponse) GetStats() ContributorStats {
 	return ContributorStats{}
 }
 
+type QueryMarketRequest struct {
+	MarketId uint64 `protobuf:"varint,1,opt,name=market_id,json=marketId,proto3" json:"market_id,omitempty"`
+}
+
+func (m *QueryMarketRequest) Reset()         { *m = QueryMarketRequest{} }
+func (m *QueryMarketRequest) String() string { return proto.CompactTextString(m) }
+func (*QueryMarketRequest) ProtoMessage()    {}
+func (*QueryMarketRequest) Descriptor() ([]byte, []int) {
+	return fileDescriptor_4e098225b7d01112, []int{14}
+}
+func (m *QueryMarketRequest) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryMarketRequest) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryMarketRequest.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryMarketRequest) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryMarketRequest.Merge(m, src)
+}
+func (m *QueryMarketRequest) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryMarketRequest) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryMarketRequest.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryMarketRequest proto.InternalMessageInfo
+
+func (m *QueryMarketRequest) GetMarketId() uint64 {
+	if m != nil {
+		return m.MarketId
+	}
+	return 0
+}
+
+type QueryMarketResponse struct {
+	// market has its initial model, state, progress and portions unset (they can be
+	// large); status is the engine state in readable form.
+	Market Market       `protobuf:"bytes,1,opt,name=market,proto3" json:"market"`
+	Status MarketStatus `protobuf:"bytes,2,opt,name=status,proto3" json:"status"`
+}
+
+func (m *QueryMarketResponse) Reset()         { *m = QueryMarketResponse{} }
+func (m *QueryMarketResponse) String() string { return proto.CompactTextString(m) }
+func (*QueryMarketResponse) ProtoMessage()    {}
+func (*QueryMarketResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_4e098225b7d01112, []int{15}
+}
+func (m *QueryMarketResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryMarketResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryMarketResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryMarketResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryMarketResponse.Merge(m, src)
+}
+func (m *QueryMarketResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryMarketResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryMarketResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryMarketResponse proto.InternalMessageInfo
+
+func (m *QueryMarketResponse) GetMarket() Market {
+	if m != nil {
+		return m.Market
+	}
+	return Market{}
+}
+
+func (m *QueryMarketResponse) GetStatus() MarketStatus {
+	if m != nil {
+		return m.Status
+	}
+	return MarketStatus{}
+}
+
+type QueryMarketContributionRequest struct {
+	MarketId       uint64 `protobuf:"varint,1,opt,name=market_id,json=marketId,proto3" json:"market_id,omitempty"`
+	ContributionId uint64 `protobuf:"varint,2,opt,name=contribution_id,json=contributionId,proto3" json:"contribution_id,omitempty"`
+}
+
+func (m *QueryMarketContributionRequest) Reset()         { *m = QueryMarketContributionRequest{} }
+func (m *QueryMarketContributionRequest) String() string { return proto.CompactTextString(m) }
+func (*QueryMarketContributionRequest) ProtoMessage()    {}
+func (*QueryMarketContributionRequest) Descriptor() ([]byte, []int) {
+	return fileDescriptor_4e098225b7d01112, []int{16}
+}
+func (m *QueryMarketContributionRequest) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryMarketContributionRequest) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryMarketContributionRequest.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryMarketContributionRequest) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryMarketContributionRequest.Merge(m, src)
+}
+func (m *QueryMarketContributionRequest) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryMarketContributionRequest) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryMarketContributionRequest.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryMarketContributionRequest proto.InternalMessageInfo
+
+func (m *QueryMarketContributionRequest) GetMarketId() uint64 {
+	if m != nil {
+		return m.MarketId
+	}
+	return 0
+}
+
+func (m *QueryMarketContributionRequest) GetContributionId() uint64 {
+	if m != nil {
+		return m.ContributionId
+	}
+	return 0
+}
+
+type QueryMarketContributionResponse struct {
+	Contribution MarketContribution       `protobuf:"bytes,1,opt,name=contribution,proto3" json:"contribution"`
+	Status       MarketContributionStatus `protobuf:"bytes,2,opt,name=status,proto3" json:"status"`
+}
+
+func (m *QueryMarketContributionResponse) Reset()         { *m = QueryMarketContributionResponse{} }
+func (m *QueryMarketContributionResponse) String() string { return proto.CompactTextString(m) }
+func (*QueryMarketContributionResponse) ProtoMessage()    {}
+func (*QueryMarketContributionResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_4e098225b7d01112, []int{17}
+}
+func (m *QueryMarketContributionResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryMarketContributionResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryMarketContributionResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryMarketContributionResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryMarketContributionResponse.Merge(m, src)
+}
+func (m *QueryMarketContributionResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryMarketContributionResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryMarketContributionResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryMarketContributionResponse proto.InternalMessageInfo
+
+func (m *QueryMarketContributionResponse) GetContribution() MarketContribution {
+	if m != nil {
+		return m.Contribution
+	}
+	return MarketContribution{}
+}
+
+func (m *QueryMarketContributionResponse) GetStatus() MarketContributionStatus {
+	if m != nil {
+		return m.Status
+	}
+	return MarketContributionStatus{}
+}
+
+type QueryMarketContributionsRequest struct {
+	MarketId   uint64             `protobuf:"varint,1,opt,name=market_id,json=marketId,proto3" json:"market_id,omitempty"`
+	Pagination *query.PageRequest `protobuf:"bytes,2,opt,name=pagination,proto3" json:"pagination,omitempty"`
+}
+
+func (m *QueryMarketContributionsRequest) Reset()         { *m = QueryMarketContributionsRequest{} }
+func (m *QueryMarketContributionsRequest) String() string { return proto.CompactTextString(m) }
+func (*QueryMarketContributionsRequest) ProtoMessage()    {}
+func (*QueryMarketContributionsRequest) Descriptor() ([]byte, []int) {
+	return fileDescriptor_4e098225b7d01112, []int{18}
+}
+func (m *QueryMarketContributionsRequest) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryMarketContributionsRequest) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryMarketContributionsRequest.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryMarketContributionsRequest) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryMarketContributionsRequest.Merge(m, src)
+}
+func (m *QueryMarketContributionsRequest) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryMarketContributionsRequest) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryMarketContributionsRequest.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryMarketContributionsRequest proto.InternalMessageInfo
+
+func (m *QueryMarketContributionsRequest) GetMarketId() uint64 {
+	if m != nil {
+		return m.MarketId
+	}
+	return 0
+}
+
+func (m *QueryMarketContributionsRequest) GetPagination() *query.PageRequest {
+	if m != nil {
+		return m.Pagination
+	}
+	return nil
+}
+
+type QueryMarketContributionsResponse struct {
+	Contributions []MarketContribution       `protobuf:"bytes,1,rep,name=contributions,proto3" json:"contributions"`
+	Statuses      []MarketContributionStatus `protobuf:"bytes,2,rep,name=statuses,proto3" json:"statuses"`
+	Pagination    *query.PageResponse        `protobuf:"bytes,3,opt,name=pagination,proto3" json:"pagination,omitempty"`
+}
+
+func (m *QueryMarketContributionsResponse) Reset()         { *m = QueryMarketContributionsResponse{} }
+func (m *QueryMarketContributionsResponse) String() string { return proto.CompactTextString(m) }
+func (*QueryMarketContributionsResponse) ProtoMessage()    {}
+func (*QueryMarketContributionsResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_4e098225b7d01112, []int{19}
+}
+func (m *QueryMarketContributionsResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryMarketContributionsResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryMarketContributionsResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryMarketContributionsResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryMarketContributionsResponse.Merge(m, src)
+}
+func (m *QueryMarketContributionsResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryMarketContributionsResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryMarketContributionsResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryMarketContributionsResponse proto.InternalMessageInfo
+
+func (m *QueryMarketContributionsResponse) GetContributions() []MarketContribution {
+	if m != nil {
+		return m.Contributions
+	}
+	return nil
+}
+
+func (m *QueryMarketContributionsResponse) GetStatuses() []MarketContributionStatus {
+	if m != nil {
+		return m.Statuses
+	}
+	return nil
+}
+
+func (m *QueryMarketContributionsResponse) GetPagination() *query.PageResponse {
+	if m != nil {
+		return m.Pagination
+	}
+	return nil
+}
+
 func init() {
 	proto.RegisterType((*QueryParamsRequest)(nil), "merit.v1.QueryParamsRequest")
 	proto.RegisterType((*QueryParamsResponse)(nil), "merit.v1.QueryParamsResponse")
@@ -752,73 +1066,93 @@ func init() {
 	proto.RegisterType((*QueryContributionsResponse)(nil), "merit.v1.QueryContributionsResponse")
 	proto.RegisterType((*QueryContributorStatsRequest)(nil), "merit.v1.QueryContributorStatsRequest")
 	proto.RegisterType((*QueryContributorStatsResponse)(nil), "merit.v1.QueryContributorStatsResponse")
+	proto.RegisterType((*QueryMarketRequest)(nil), "merit.v1.QueryMarketRequest")
+	proto.RegisterType((*QueryMarketResponse)(nil), "merit.v1.QueryMarketResponse")
+	proto.RegisterType((*QueryMarketContributionRequest)(nil), "merit.v1.QueryMarketContributionRequest")
+	proto.RegisterType((*QueryMarketContributionResponse)(nil), "merit.v1.QueryMarketContributionResponse")
+	proto.RegisterType((*QueryMarketContributionsRequest)(nil), "merit.v1.QueryMarketContributionsRequest")
+	proto.RegisterType((*QueryMarketContributionsResponse)(nil), "merit.v1.QueryMarketContributionsResponse")
 }
 
 func init() { proto.RegisterFile("merit/v1/query.proto", fileDescriptor_4e098225b7d01112) }
 
 var fileDescriptor_4e098225b7d01112 = []byte{
-	// 963 bytes of a gzipped FileDescriptorProto
-	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0x8c, 0x56, 0xcf, 0x6f, 0xdc, 0x44,
-	0x14, 0x8e, 0x93, 0x6c, 0x36, 0x79, 0x6d, 0x68, 0x32, 0x5d, 0xa1, 0x8d, 0xb3, 0xbb, 0x54, 0x2e,
-	0x4d, 0x42, 0x43, 0x6d, 0x25, 0x45, 0x55, 0x25, 0x84, 0x04, 0x0b, 0xa2, 0x84, 0x1f, 0xa2, 0xb8,
-	0x07, 0x24, 0x24, 0x58, 0xcd, 0xae, 0xa7, 0xee, 0xa0, 0xb5, 0xc7, 0xf5, 0x8f, 0x88, 0x2a, 0x0a,
-	0x07, 0x4e, 0x1c, 0x11, 0x48, 0xdc, 0x38, 0x70, 0x83, 0x1b, 0x07, 0x4e, 0x9c, 0x39, 0xf4, 0x58,
-	0xc1, 0x85, 0x13, 0x42, 0x09, 0x12, 0xff, 0x06, 0xf2, 0xcc, 0xf3, 0xda, 0xde, 0x78, 0x7f, 0x5c,
-	0xaa, 0x7d, 0xef, 0x7d, 0xef, 0x7d, 0xdf, 0x3c, 0xcf, 0x7c, 0x0d, 0x34, 0x3c, 0x16, 0xf2, 0xd8,
-	0x3a, 0x3e, 0xb0, 0x1e, 0x27, 0x2c, 0x7c, 0x62, 0x06, 0xa1, 0x88, 0x05, 0x59, 0x95, 0x59, 0xf3,
-	0xf8, 0x40, 0x6f, 0xb8, 0xc2, 0x15, 0x32, 0x69, 0xa5, 0xbf, 0x54, 0x5d, 0xdf, 0x1a, 0x88, 0xc8,
-	0x13, 0x51, 0x4f, 0x15, 0x54, 0x80, 0xa5, 0x9b, 0x2a, 0xb2, 0xfa, 0x34, 0x62, 0x6a, 0xa6, 0x75,
-	0x7c, 0xd0, 0x67, 0x31, 0x3d, 0xb0, 0x02, 0xea, 0x72, 0x9f, 0xc6, 0x5c, 0xf8, 0x88, 0xdd, 0x46,
-	0x6c, 0x06, 0x2b, 0x6a, 0xd0, 0x5b, 0xae, 0x10, 0xee, 0x90, 0x59, 0x34, 0xe0, 0x16, 0xf5, 0x7d,
-	0x11, 0xcb, 0xce, 0x8c, 0x66, 0x93, 0x7a, 0xdc, 0x17, 0x96, 0xfc, 0x17, 0x53, 0xf9, 0x51, 0x94,
-	0x7a, 0x99, 0x35, 0x1a, 0x40, 0x3e, 0x4a, 0xa7, 0xde, 0xa7, 0x21, 0xf5, 0x22, 0x9b, 0x3d, 0x4e,
-	0x58, 0x14, 0x1b, 0xef, 0xc2, 0xd5, 0x52, 0x36, 0x0a, 0x84, 0x1f, 0x31, 0x72, 0x1b, 0x56, 0x02,
-	0x99, 0x69, 0x6a, 0xd7, 0xb4, 0xbd, 0x4b, 0x87, 0x1b, 0x66, 0xb6, 0x08, 0x53, 0x21, 0xbb, 0x6b,
-	0x4f, 0xff, 0x7e, 0x61, 0xe1, 0xa7, 0xff, 0x7e, 0xb9, 0xa9, 0xd9, 0x08, 0x35, 0x4c, 0xd8, 0x94,
-	0xb3, 0x3e, 0x10, 0x0e, 0x1b, 0x22, 0x01, 0xd9, 0x82, 0x55, 0x2f, 0x8d, 0x7b, 0xdc, 0x91, 0xb3,
-	0x96, 0xed, 0xba, 0x8c, 0x8f, 0x1c, 0xe3, 0x37, 0x0d, 0x25, 0x61, 0x03, 0x72, 0x5b, 0x50, 0x93,
-	0x08, 0xa4, 0xbe, 0x9a, 0x53, 0x4b, 0xdc, 0x91, 0xff, 0x50, 0x74, 0x97, 0x53, 0x76, 0x5b, 0xe1,
-	0x48, 0x0b, 0xd6, 0x1c, 0x16, 0x88, 0x88, 0xc7, 0xcc, 0x69, 0x2e, 0x4a, 0x8e, 0x3c, 0x91, 0x0a,
-	0x08, 0x28, 0x77, 0x7a, 0x22, 0x89, 0x9b, 0x4b, 0x4a, 0x40, 0x1a, 0x7f, 0x98, 0xc4, 0x69, 0xe3,
-	0x60, 0x48, 0xb9, 0x47, 0xfb, 0x43, 0xd6, 0x5c, 0x56, 0x8d, 0xa3, 0x44, 0x5a, 0x3d, 0xa6, 0x43,
-	0xee, 0xd0, 0x74, 0x6c, 0x4d, 0x55, 0x47, 0x09, 0xe3, 0xfd, 0x6c, 0x71, 0x21, 0x73, 0xf8, 0x20,
-	0x9e, 0x7d, 0x5c, 0xa2, 0xc3, 0xea, 0x43, 0x46, 0xe3, 0x24, 0x64, 0x51, 0x73, 0xf1, 0xda, 0xd2,
-	0xde, 0xa6, 0x3d, 0x8a, 0x8d, 0xf7, 0xa0, 0x51, 0x9e, 0x86, 0xbb, 0x68, 0x40, 0x6d, 0x48, 0xfb,
-	0xb8, 0x8b, 0x75, 0x5b, 0x05, 0xa4, 0x0d, 0xc0, 0x7c, 0x97, 0xfb, 0xac, 0xe7, 0xd2, 0x28, 0x3b,
-	0xb1, 0xca, 0xdc, 0xa3, 0x91, 0x71, 0x17, 0xb6, 0xe5, 0xb0, 0x54, 0x13, 0x0f, 0x99, 0xf3, 0x96,
-	0xda, 0xc5, 0x1c, 0x5f, 0xe4, 0x73, 0x68, 0x55, 0x77, 0xa2, 0x1c, 0x1d, 0x56, 0x43, 0x2c, 0x61,
-	0xeb, 0x28, 0x26, 0x4d, 0xa8, 0x7b, 0xdc, 0xe7, 0x5e, 0xe2, 0xa1, 0xa2, 0x2c, 0x4c, 0x0f, 0xe1,
-	0x30, 0x5f, 0x78, 0x72, 0xfd, 0x6b, 0xb6, 0x0a, 0x8c, 0xcf, 0xa0, 0x29, 0xb9, 0xde, 0x14, 0x7e,
-	0x1c, 0xf2, 0x7e, 0x92, 0x5e, 0xea, 0x39, 0xb6, 0xb8, 0x0b, 0x57, 0x06, 0x85, 0x8e, 0x14, 0xa1,
-	0xe8, 0x9e, 0x2b, 0xa6, 0x8f, 0x1c, 0xe3, 0x53, 0xd8, 0xaa, 0x98, 0x8f, 0x07, 0x79, 0x1d, 0x2e,
-	0x17, 0xe1, 0x78, 0xd5, 0x9e, 0xcf, 0xaf, 0x5a, 0xb1, 0x0b, 0x6f, 0x5b, 0xa9, 0xc3, 0xf8, 0xb2,
-	0x62, 0x7c, 0x34, 0x87, 0xfe, 0xb7, 0x01, 0xf2, 0xe7, 0x2f, 0xa5, 0x5f, 0x3a, 0xdc, 0x31, 0xd1,
-	0x39, 0x52, 0xaf, 0x30, 0xd5, 0xdb, 0x47, 0xaf, 0x30, 0xef, 0x53, 0x97, 0xe1, 0x58, 0xbb, 0xd0,
-	0x69, 0xfc, 0xac, 0x81, 0x5e, 0x25, 0x00, 0x0f, 0xd8, 0x85, 0xf5, 0xa2, 0xdc, 0xf4, 0x1d, 0x2f,
-	0xcd, 0x3c, 0x61, 0xb9, 0x85, 0xdc, 0xab, 0x90, 0xba, 0x3b, 0x53, 0xaa, 0x12, 0x50, 0xd2, 0xea,
-	0xe1, 0xb5, 0x1a, 0x51, 0x8a, 0xf0, 0x41, 0x4c, 0xe3, 0x79, 0xd6, 0x75, 0x08, 0x75, 0xea, 0x38,
-	0x21, 0x8b, 0xd4, 0x3d, 0x5f, 0xeb, 0x36, 0xff, 0xf8, 0xf5, 0x56, 0x03, 0x35, 0xbc, 0xa1, 0x2a,
-	0x0f, 0xe2, 0x90, 0xfb, 0xae, 0x9d, 0x01, 0x8d, 0x8f, 0xa1, 0x3d, 0x81, 0x0e, 0x97, 0x73, 0x07,
-	0x6a, 0x51, 0x9a, 0xc0, 0xcf, 0xae, 0x57, 0x2c, 0x05, 0x5b, 0x32, 0xa3, 0x91, 0xf0, 0xc3, 0xdf,
-	0xeb, 0x50, 0x93, 0x93, 0x89, 0x03, 0x2b, 0xca, 0x07, 0x49, 0x2b, 0x6f, 0xbe, 0x68, 0xaf, 0x7a,
-	0x7b, 0x42, 0x55, 0x09, 0x31, 0xda, 0x5f, 0xa7, 0x06, 0xfa, 0xd5, 0x9f, 0xff, 0x7e, 0xb7, 0x48,
-	0xc8, 0x86, 0x35, 0xf2, 0x6d, 0x65, 0xa8, 0x64, 0x08, 0x35, 0x69, 0x79, 0x64, 0x7b, 0x6c, 0x4c,
-	0xd1, 0x61, 0xf5, 0x56, 0x75, 0x11, 0x29, 0xf6, 0x72, 0x8a, 0x36, 0xd9, 0xce, 0x29, 0xe4, 0x82,
-	0x23, 0xeb, 0x24, 0x5b, 0xfc, 0x29, 0x49, 0xa0, 0x8e, 0xf6, 0x43, 0x2e, 0xc8, 0x2e, 0x99, 0x9c,
-	0xde, 0x99, 0x54, 0x46, 0xce, 0x7d, 0x49, 0x77, 0x83, 0x5c, 0x9f, 0x42, 0x67, 0x05, 0xc8, 0xf5,
-	0xbd, 0x06, 0x57, 0xc6, 0xfc, 0x86, 0xdc, 0x18, 0x23, 0xa8, 0x76, 0x32, 0x7d, 0x67, 0x16, 0x0c,
-	0xf5, 0xbc, 0x22, 0xf5, 0x98, 0xe4, 0xe5, 0x69, 0x7a, 0x32, 0x23, 0xeb, 0xe1, 0x7f, 0x1d, 0xe4,
-	0x47, 0x0d, 0x2e, 0x17, 0x1f, 0x09, 0x31, 0xc6, 0xe8, 0x2a, 0x9c, 0x4b, 0xbf, 0x3e, 0x15, 0x83,
-	0x7a, 0xde, 0xc9, 0xbf, 0xc9, 0x6b, 0xe4, 0xd5, 0x69, 0xa2, 0x4a, 0x0f, 0xd2, 0x3a, 0x19, 0x73,
-	0xbe, 0x53, 0xf2, 0xad, 0x06, 0xeb, 0x25, 0x03, 0x20, 0xd3, 0x04, 0x8c, 0xae, 0xe5, 0x8b, 0xd3,
-	0x41, 0x28, 0xf3, 0x4e, 0x2e, 0x73, 0x9f, 0xbc, 0x34, 0xb7, 0x4c, 0xf2, 0x83, 0x06, 0x1b, 0xe3,
-	0x0f, 0x89, 0xec, 0x4c, 0xa2, 0x2c, 0x7b, 0x81, 0xbe, 0x3b, 0x13, 0x87, 0xea, 0xee, 0xe6, 0xea,
-	0x6e, 0x91, 0xfd, 0x69, 0xea, 0xe4, 0xe3, 0xb5, 0x4e, 0xd0, 0x1e, 0x4e, 0xbb, 0x47, 0x4f, 0xcf,
-	0x3a, 0xda, 0xb3, 0xb3, 0x8e, 0xf6, 0xcf, 0x59, 0x47, 0xfb, 0xe6, 0xbc, 0xb3, 0xf0, 0xec, 0xbc,
-	0xb3, 0xf0, 0xd7, 0x79, 0x67, 0xe1, 0x13, 0xcb, 0xe5, 0xf1, 0xa3, 0xa4, 0x6f, 0x0e, 0x84, 0xa7,
-	0x06, 0x0e, 0x1e, 0x51, 0xee, 0xe3, 0x6c, 0xf5, 0xfb, 0x0b, 0x8c, 0xe2, 0x27, 0x01, 0x8b, 0xfa,
-	0x2b, 0xf2, 0x6f, 0xab, 0xdb, 0xff, 0x07, 0x00, 0x00, 0xff, 0xff, 0xa3, 0xea, 0xb3, 0x5f, 0x3e,
-	0x0a, 0x00, 0x00,
+	// 1197 bytes of a gzipped FileDescriptorProto
+	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xac, 0x57, 0xcf, 0x6f, 0x1b, 0x45,
+	0x14, 0xce, 0x26, 0xb1, 0xe3, 0xbc, 0x34, 0x34, 0x99, 0x58, 0x95, 0xb3, 0x89, 0x9d, 0x68, 0x4b,
+	0x93, 0x34, 0xa1, 0xbb, 0x4a, 0x5a, 0x55, 0x95, 0x50, 0x45, 0x09, 0x55, 0xdb, 0x14, 0x10, 0xc5,
+	0x39, 0x20, 0x21, 0x41, 0x34, 0xf6, 0x4e, 0xdc, 0x05, 0xef, 0x8e, 0xb3, 0xbb, 0x8e, 0xa8, 0xa2,
+	0x70, 0xe0, 0x80, 0x38, 0x22, 0x90, 0x10, 0x17, 0x0e, 0x5c, 0x10, 0x88, 0x0b, 0x07, 0xb8, 0xf0,
+	0x17, 0xf4, 0x58, 0xc1, 0x85, 0x13, 0x42, 0x09, 0x12, 0x7f, 0x04, 0x17, 0xb4, 0x33, 0x6f, 0xbd,
+	0x3f, 0xbc, 0xb6, 0x17, 0xc4, 0x25, 0xf2, 0xbc, 0xf9, 0xde, 0xfb, 0xbe, 0x79, 0x3b, 0xef, 0xcd,
+	0x0b, 0x94, 0x6d, 0xe6, 0x5a, 0xbe, 0x71, 0xbc, 0x6d, 0x1c, 0x75, 0x99, 0xfb, 0x44, 0xef, 0xb8,
+	0xdc, 0xe7, 0xa4, 0x24, 0xac, 0xfa, 0xf1, 0xb6, 0x5a, 0x6e, 0xf1, 0x16, 0x17, 0x46, 0x23, 0xf8,
+	0x25, 0xf7, 0xd5, 0xc5, 0x26, 0xf7, 0x6c, 0xee, 0x1d, 0xc8, 0x0d, 0xb9, 0xc0, 0xad, 0x4d, 0xb9,
+	0x32, 0x1a, 0xd4, 0x63, 0x32, 0xa6, 0x71, 0xbc, 0xdd, 0x60, 0x3e, 0xdd, 0x36, 0x3a, 0xb4, 0x65,
+	0x39, 0xd4, 0xb7, 0xb8, 0x83, 0xd8, 0x25, 0xc4, 0x86, 0xb0, 0xb8, 0x06, 0x75, 0xb9, 0xc5, 0x79,
+	0xab, 0xcd, 0x0c, 0xda, 0xb1, 0x0c, 0xea, 0x38, 0xdc, 0x17, 0x9e, 0x21, 0xcd, 0x3c, 0xb5, 0x2d,
+	0x87, 0x1b, 0xe2, 0x2f, 0x9a, 0xa2, 0xa3, 0x48, 0xf5, 0xc2, 0xaa, 0x95, 0x81, 0xbc, 0x19, 0x44,
+	0x7d, 0x44, 0x5d, 0x6a, 0x7b, 0x75, 0x76, 0xd4, 0x65, 0x9e, 0xaf, 0x3d, 0x84, 0x85, 0x84, 0xd5,
+	0xeb, 0x70, 0xc7, 0x63, 0xe4, 0x3a, 0x14, 0x3b, 0xc2, 0x52, 0x51, 0x56, 0x95, 0x8d, 0x99, 0x9d,
+	0x39, 0x3d, 0x4c, 0x84, 0x2e, 0x91, 0xbb, 0xd3, 0x4f, 0x7f, 0x5f, 0x19, 0xfb, 0xf6, 0xaf, 0x1f,
+	0x36, 0x95, 0x3a, 0x42, 0x35, 0x1d, 0xe6, 0x45, 0xac, 0xd7, 0xb9, 0xc9, 0xda, 0x48, 0x40, 0x16,
+	0xa1, 0x64, 0x07, 0xeb, 0x03, 0xcb, 0x14, 0xb1, 0x26, 0xeb, 0x53, 0x62, 0xbd, 0x67, 0x6a, 0x3f,
+	0x2b, 0x28, 0x09, 0x1d, 0x90, 0xdb, 0x80, 0x82, 0x40, 0x20, 0xf5, 0x42, 0x44, 0x2d, 0x70, 0x7b,
+	0xce, 0x21, 0xdf, 0x9d, 0x0c, 0xd8, 0xeb, 0x12, 0x47, 0x96, 0x61, 0xda, 0x64, 0x1d, 0xee, 0x59,
+	0x3e, 0x33, 0x2b, 0xe3, 0x82, 0x23, 0x32, 0x04, 0x02, 0x3a, 0xd4, 0x32, 0x0f, 0x78, 0xd7, 0xaf,
+	0x4c, 0x48, 0x01, 0xc1, 0xfa, 0x8d, 0xae, 0x1f, 0x38, 0x36, 0xdb, 0xd4, 0xb2, 0x69, 0xa3, 0xcd,
+	0x2a, 0x93, 0xd2, 0xb1, 0x67, 0x08, 0x76, 0x8f, 0x69, 0xdb, 0x32, 0x69, 0x10, 0xb6, 0x20, 0x77,
+	0x7b, 0x06, 0xed, 0xb5, 0x30, 0x71, 0x2e, 0x33, 0xad, 0xa6, 0x3f, 0xfa, 0xb8, 0x44, 0x85, 0xd2,
+	0x21, 0xa3, 0x7e, 0xd7, 0x65, 0x5e, 0x65, 0x7c, 0x75, 0x62, 0x63, 0xbe, 0xde, 0x5b, 0x6b, 0xaf,
+	0x42, 0x39, 0x19, 0x0d, 0x73, 0x51, 0x86, 0x42, 0x9b, 0x36, 0x30, 0x17, 0xb3, 0x75, 0xb9, 0x20,
+	0x55, 0x00, 0xe6, 0xb4, 0x2c, 0x87, 0x1d, 0xb4, 0xa8, 0x17, 0x9e, 0x58, 0x5a, 0xee, 0x53, 0x4f,
+	0xbb, 0x05, 0x4b, 0x22, 0x58, 0xa0, 0xc9, 0x72, 0x99, 0x79, 0x57, 0xe6, 0x22, 0xc7, 0x17, 0x79,
+	0x0f, 0x96, 0xb3, 0x3d, 0x51, 0x8e, 0x0a, 0x25, 0x17, 0xb7, 0xd0, 0xb5, 0xb7, 0x26, 0x15, 0x98,
+	0xb2, 0x2d, 0xc7, 0xb2, 0xbb, 0x36, 0x2a, 0x0a, 0x97, 0xc1, 0x21, 0x4c, 0xe6, 0x70, 0x5b, 0xa4,
+	0x7f, 0xba, 0x2e, 0x17, 0xda, 0xbb, 0x50, 0x11, 0x5c, 0xaf, 0x70, 0xc7, 0x77, 0xad, 0x46, 0x37,
+	0xb8, 0xd4, 0x39, 0xb2, 0xb8, 0x0e, 0x17, 0x9b, 0x31, 0x8f, 0x00, 0x21, 0xe9, 0x9e, 0x8b, 0x9b,
+	0xf7, 0x4c, 0xed, 0x1d, 0x58, 0xcc, 0x88, 0x8f, 0x07, 0xb9, 0x03, 0x17, 0xe2, 0x70, 0xbc, 0x6a,
+	0x97, 0xa2, 0xab, 0x16, 0xf7, 0xc2, 0xdb, 0x96, 0xf0, 0xd0, 0x3e, 0xcc, 0x08, 0xef, 0xe5, 0xd0,
+	0x7f, 0x0f, 0x20, 0x2a, 0x7f, 0x21, 0x7d, 0x66, 0x67, 0x4d, 0xc7, 0xce, 0x11, 0xf4, 0x0a, 0x5d,
+	0xd6, 0x3e, 0xf6, 0x0a, 0xfd, 0x11, 0x6d, 0x31, 0x0c, 0x5b, 0x8f, 0x79, 0x6a, 0xdf, 0x29, 0xa0,
+	0x66, 0x09, 0xc0, 0x03, 0xee, 0xc2, 0x6c, 0x5c, 0x6e, 0x50, 0xc7, 0x13, 0x23, 0x4f, 0x98, 0x74,
+	0x21, 0xf7, 0x33, 0xa4, 0xae, 0x8f, 0x94, 0x2a, 0x05, 0x24, 0xb4, 0xda, 0x78, 0xad, 0x7a, 0x94,
+	0xdc, 0xdd, 0xf7, 0xa9, 0x9f, 0x27, 0x5d, 0x3b, 0x30, 0x45, 0x4d, 0xd3, 0x65, 0x9e, 0xbc, 0xe7,
+	0xd3, 0xbb, 0x95, 0x5f, 0x7e, 0xbc, 0x56, 0x46, 0x0d, 0x2f, 0xcb, 0x9d, 0x7d, 0xdf, 0xb5, 0x9c,
+	0x56, 0x3d, 0x04, 0x6a, 0x6f, 0x41, 0x75, 0x00, 0x1d, 0x26, 0xe7, 0x26, 0x14, 0xbc, 0xc0, 0x80,
+	0x9f, 0x5d, 0xcd, 0x48, 0x0a, 0xba, 0x84, 0x8d, 0x46, 0xc0, 0xb5, 0xed, 0xb0, 0x5f, 0x51, 0xf7,
+	0x7d, 0xd6, 0xab, 0xa7, 0x25, 0x98, 0xb6, 0x85, 0x21, 0x92, 0x5f, 0x92, 0x86, 0x3d, 0x53, 0x3b,
+	0xc1, 0x36, 0x11, 0xba, 0xa0, 0x02, 0x1d, 0x8a, 0x12, 0xd2, 0xdf, 0x5f, 0x25, 0x12, 0x89, 0x11,
+	0x45, 0x6e, 0x40, 0x31, 0x90, 0xd0, 0xf5, 0xf0, 0x33, 0x5c, 0x4a, 0xe3, 0xf7, 0xc5, 0x6e, 0xe8,
+	0x25, 0xb1, 0xda, 0x21, 0xd4, 0x62, 0xe4, 0x59, 0x85, 0x36, 0x4c, 0x7b, 0xfe, 0x52, 0xfb, 0x5e,
+	0x81, 0x95, 0x81, 0x44, 0x78, 0xe2, 0x7b, 0x99, 0x15, 0xb7, 0x9c, 0x3e, 0xc7, 0xa8, 0xba, 0x23,
+	0x77, 0x52, 0x99, 0xd0, 0x86, 0x45, 0xc8, 0xcc, 0xca, 0xc7, 0x83, 0xd5, 0x7a, 0xb9, 0xf2, 0xf2,
+	0x7f, 0x95, 0xf0, 0xdf, 0x0a, 0xac, 0x0e, 0x16, 0x82, 0x79, 0x7b, 0x90, 0x5d, 0xc8, 0x79, 0x12,
+	0x97, 0x2a, 0xe7, 0xbb, 0x50, 0x92, 0x19, 0xc0, 0xf7, 0xe7, 0xdf, 0xe4, 0xae, 0xe7, 0x99, 0x6a,
+	0x0a, 0x13, 0xff, 0xb9, 0x29, 0xec, 0x7c, 0x39, 0x03, 0x05, 0x71, 0x7a, 0x62, 0x42, 0x51, 0x0e,
+	0x15, 0x24, 0x76, 0xaa, 0xfe, 0x59, 0x45, 0xad, 0x0e, 0xd8, 0x95, 0xc1, 0xb5, 0xea, 0x27, 0xc1,
+	0x34, 0xf2, 0xd1, 0xaf, 0x7f, 0x7e, 0x3e, 0x4e, 0xc8, 0x9c, 0xd1, 0x1b, 0x82, 0xe4, 0x74, 0x42,
+	0xda, 0x50, 0x10, 0xf3, 0x03, 0x59, 0x4a, 0x85, 0x89, 0x8f, 0x2b, 0xea, 0x72, 0xf6, 0x26, 0x52,
+	0x6c, 0x44, 0x14, 0x55, 0xb2, 0x14, 0x51, 0x88, 0x6e, 0xe5, 0x19, 0x27, 0x61, 0x17, 0x3b, 0x25,
+	0x5d, 0x98, 0xc2, 0xb7, 0x9c, 0xf4, 0xc9, 0x4e, 0x4c, 0x0c, 0x6a, 0x6d, 0xd0, 0x36, 0x72, 0x6e,
+	0x09, 0xba, 0x2b, 0xe4, 0xf2, 0x10, 0x3a, 0xa3, 0x83, 0x5c, 0x5f, 0x28, 0x70, 0x31, 0xf5, 0x78,
+	0x93, 0x2b, 0x29, 0x82, 0xec, 0xb1, 0x40, 0x5d, 0x1b, 0x05, 0x43, 0x3d, 0x37, 0x84, 0x1e, 0x9d,
+	0xbc, 0x30, 0x4c, 0x4f, 0x38, 0x15, 0x1c, 0xe0, 0x1c, 0x46, 0xbe, 0x56, 0xe0, 0x42, 0xfc, 0x76,
+	0x11, 0x2d, 0x45, 0x97, 0xd1, 0x9d, 0xd4, 0xcb, 0x43, 0x31, 0xa8, 0xe7, 0x41, 0xf4, 0x4d, 0x6e,
+	0x93, 0x17, 0x87, 0x89, 0x4a, 0x94, 0x83, 0x71, 0x92, 0xea, 0x6d, 0xa7, 0xe4, 0x33, 0x05, 0x66,
+	0x13, 0x45, 0x48, 0x86, 0x09, 0xe8, 0x5d, 0xcb, 0xe7, 0x87, 0x83, 0x50, 0xe6, 0xcd, 0x48, 0xe6,
+	0x16, 0xb9, 0x9a, 0x5b, 0x26, 0xf9, 0x4a, 0x81, 0xb9, 0xf4, 0xab, 0x44, 0xd6, 0x06, 0x51, 0x26,
+	0x1f, 0x56, 0x75, 0x7d, 0x24, 0x0e, 0xd5, 0xdd, 0x8a, 0xd4, 0x5d, 0x23, 0x5b, 0xc3, 0xd4, 0x89,
+	0x97, 0xd0, 0x38, 0xc1, 0xb7, 0xf6, 0x94, 0x1c, 0x41, 0x51, 0xf6, 0x8e, 0xbe, 0xe2, 0x4d, 0xbc,
+	0x92, 0x7d, 0xc5, 0x9b, 0x7c, 0x10, 0xb5, 0xcd, 0x48, 0xc0, 0x0a, 0xa9, 0xc6, 0x04, 0x08, 0x58,
+	0xa0, 0x20, 0x6c, 0xc7, 0xa7, 0xe4, 0x27, 0x05, 0x48, 0x7f, 0xbf, 0x22, 0x1b, 0x99, 0x0c, 0x59,
+	0xf7, 0xea, 0x6a, 0x0e, 0x24, 0xea, 0x7a, 0x18, 0xe9, 0x7a, 0x89, 0xdc, 0x1e, 0xaa, 0x6b, 0xe4,
+	0xfd, 0xfa, 0x46, 0x81, 0x85, 0x8c, 0x56, 0x4f, 0x46, 0xcb, 0xe9, 0x7d, 0xd0, 0xcd, 0x3c, 0xd0,
+	0x51, 0xdf, 0x74, 0x94, 0xf4, 0xdd, 0xbd, 0xa7, 0x67, 0x35, 0xe5, 0xd9, 0x59, 0x4d, 0xf9, 0xe3,
+	0xac, 0xa6, 0x7c, 0x7a, 0x5e, 0x1b, 0x7b, 0x76, 0x5e, 0x1b, 0xfb, 0xed, 0xbc, 0x36, 0xf6, 0xb6,
+	0xd1, 0xb2, 0xfc, 0xc7, 0xdd, 0x86, 0xde, 0xe4, 0xb6, 0x0c, 0xd8, 0x7c, 0x4c, 0x2d, 0x07, 0x63,
+	0xcb, 0xdf, 0x1f, 0xe0, 0xca, 0x7f, 0xd2, 0x61, 0x5e, 0xa3, 0x28, 0xfe, 0xf9, 0xbc, 0xfe, 0x4f,
+	0x00, 0x00, 0x00, 0xff, 0xff, 0x24, 0x03, 0x4b, 0xe5, 0x5f, 0x0f, 0x00, 0x00,
 }
 
 // Reference imports to suppress errors if they are not otherwise used.
@@ -843,6 +1177,10 @@ type QueryClient interface {
 	Contributions(ctx context.Context, in *QueryContributionsRequest, opts ...grpc.CallOption) (*QueryContributionsResponse, error)
 	// ContributorStats returns an address's validated count and totals on a model.
 	ContributorStats(ctx context.Context, in *QueryContributorStatsRequest, opts ...grpc.CallOption) (*QueryContributorStatsResponse, error)
+	// Market returns a prediction market: its record and its engine state, readable.
+	Market(ctx context.Context, in *QueryMarketRequest, opts ...grpc.CallOption) (*QueryMarketResponse, error)
+	MarketContribution(ctx context.Context, in *QueryMarketContributionRequest, opts ...grpc.CallOption) (*QueryMarketContributionResponse, error)
+	MarketContributions(ctx context.Context, in *QueryMarketContributionsRequest, opts ...grpc.CallOption) (*QueryMarketContributionsResponse, error)
 }
 
 type queryClient struct {
@@ -916,6 +1254,33 @@ func (c *queryClient) ContributorStats(ctx context.Context, in *QueryContributor
 	return out, nil
 }
 
+func (c *queryClient) Market(ctx context.Context, in *QueryMarketRequest, opts ...grpc.CallOption) (*QueryMarketResponse, error) {
+	out := new(QueryMarketResponse)
+	err := c.cc.Invoke(ctx, "/merit.v1.Query/Market", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *queryClient) MarketContribution(ctx context.Context, in *QueryMarketContributionRequest, opts ...grpc.CallOption) (*QueryMarketContributionResponse, error) {
+	out := new(QueryMarketContributionResponse)
+	err := c.cc.Invoke(ctx, "/merit.v1.Query/MarketContribution", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *queryClient) MarketContributions(ctx context.Context, in *QueryMarketContributionsRequest, opts ...grpc.CallOption) (*QueryMarketContributionsResponse, error) {
+	out := new(QueryMarketContributionsResponse)
+	err := c.cc.Invoke(ctx, "/merit.v1.Query/MarketContributions", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // QueryServer is the server API for Query service.
 type QueryServer interface {
 	Params(context.Context, *QueryParamsRequest) (*QueryParamsResponse, error)
@@ -928,6 +1293,10 @@ type QueryServer interface {
 	Contributions(context.Context, *QueryContributionsRequest) (*QueryContributionsResponse, error)
 	// ContributorStats returns an address's validated count and totals on a model.
 	ContributorStats(context.Context, *QueryContributorStatsRequest) (*QueryContributorStatsResponse, error)
+	// Market returns a prediction market: its record and its engine state, readable.
+	Market(context.Context, *QueryMarketRequest) (*QueryMarketResponse, error)
+	MarketContribution(context.Context, *QueryMarketContributionRequest) (*QueryMarketContributionResponse, error)
+	MarketContributions(context.Context, *QueryMarketContributionsRequest) (*QueryMarketContributionsResponse, error)
 }
 
 // UnimplementedQueryServer can be embedded to have forward compatible implementations.
@@ -954,6 +1323,15 @@ func (*UnimplementedQueryServer) Contributions(ctx context.Context, req *QueryCo
 }
 func (*UnimplementedQueryServer) ContributorStats(ctx context.Context, req *QueryContributorStatsRequest) (*QueryContributorStatsResponse, error) {
 	return nil, status.Errorf(codes.Unimplemented, "method ContributorStats not implemented")
+}
+func (*UnimplementedQueryServer) Market(ctx context.Context, req *QueryMarketRequest) (*QueryMarketResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method Market not implemented")
+}
+func (*UnimplementedQueryServer) MarketContribution(ctx context.Context, req *QueryMarketContributionRequest) (*QueryMarketContributionResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method MarketContribution not implemented")
+}
+func (*UnimplementedQueryServer) MarketContributions(ctx context.Context, req *QueryMarketContributionsRequest) (*QueryMarketContributionsResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method MarketContributions not implemented")
 }
 
 func RegisterQueryServer(s grpc1.Server, srv QueryServer) {
@@ -1086,6 +1464,60 @@ func _Query_ContributorStats_Handler(srv interface{}, ctx context.Context, dec f
 	return interceptor(ctx, in, info, handler)
 }
 
+func _Query_Market_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(QueryMarketRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(QueryServer).Market(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/merit.v1.Query/Market",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(QueryServer).Market(ctx, req.(*QueryMarketRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Query_MarketContribution_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(QueryMarketContributionRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(QueryServer).MarketContribution(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/merit.v1.Query/MarketContribution",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(QueryServer).MarketContribution(ctx, req.(*QueryMarketContributionRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Query_MarketContributions_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(QueryMarketContributionsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(QueryServer).MarketContributions(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/merit.v1.Query/MarketContributions",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(QueryServer).MarketContributions(ctx, req.(*QueryMarketContributionsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 var Query_serviceDesc = _Query_serviceDesc
 var _Query_serviceDesc = grpc.ServiceDesc{
 	ServiceName: "merit.v1.Query",
@@ -1118,6 +1550,18 @@ var _Query_serviceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "ContributorStats",
 			Handler:    _Query_ContributorStats_Handler,
+		},
+		{
+			MethodName: "Market",
+			Handler:    _Query_Market_Handler,
+		},
+		{
+			MethodName: "MarketContribution",
+			Handler:    _Query_MarketContribution_Handler,
+		},
+		{
+			MethodName: "MarketContributions",
+			Handler:    _Query_MarketContributions_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},
@@ -1632,6 +2076,256 @@ func (m *QueryContributorStatsResponse) MarshalToSizedBuffer(dAtA []byte) (int, 
 	return len(dAtA) - i, nil
 }
 
+func (m *QueryMarketRequest) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryMarketRequest) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryMarketRequest) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.MarketId != 0 {
+		i = encodeVarintQuery(dAtA, i, uint64(m.MarketId))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *QueryMarketResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryMarketResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryMarketResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	{
+		size, err := m.Status.MarshalToSizedBuffer(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+		i = encodeVarintQuery(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0x12
+	{
+		size, err := m.Market.MarshalToSizedBuffer(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+		i = encodeVarintQuery(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0xa
+	return len(dAtA) - i, nil
+}
+
+func (m *QueryMarketContributionRequest) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryMarketContributionRequest) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryMarketContributionRequest) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.ContributionId != 0 {
+		i = encodeVarintQuery(dAtA, i, uint64(m.ContributionId))
+		i--
+		dAtA[i] = 0x10
+	}
+	if m.MarketId != 0 {
+		i = encodeVarintQuery(dAtA, i, uint64(m.MarketId))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *QueryMarketContributionResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryMarketContributionResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryMarketContributionResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	{
+		size, err := m.Status.MarshalToSizedBuffer(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+		i = encodeVarintQuery(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0x12
+	{
+		size, err := m.Contribution.MarshalToSizedBuffer(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+		i = encodeVarintQuery(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0xa
+	return len(dAtA) - i, nil
+}
+
+func (m *QueryMarketContributionsRequest) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryMarketContributionsRequest) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryMarketContributionsRequest) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.Pagination != nil {
+		{
+			size, err := m.Pagination.MarshalToSizedBuffer(dAtA[:i])
+			if err != nil {
+				return 0, err
+			}
+			i -= size
+			i = encodeVarintQuery(dAtA, i, uint64(size))
+		}
+		i--
+		dAtA[i] = 0x12
+	}
+	if m.MarketId != 0 {
+		i = encodeVarintQuery(dAtA, i, uint64(m.MarketId))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *QueryMarketContributionsResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryMarketContributionsResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryMarketContributionsResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.Pagination != nil {
+		{
+			size, err := m.Pagination.MarshalToSizedBuffer(dAtA[:i])
+			if err != nil {
+				return 0, err
+			}
+			i -= size
+			i = encodeVarintQuery(dAtA, i, uint64(size))
+		}
+		i--
+		dAtA[i] = 0x1a
+	}
+	if len(m.Statuses) > 0 {
+		for iNdEx := len(m.Statuses) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.Statuses[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintQuery(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0x12
+		}
+	}
+	if len(m.Contributions) > 0 {
+		for iNdEx := len(m.Contributions) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.Contributions[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintQuery(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0xa
+		}
+	}
+	return len(dAtA) - i, nil
+}
+
 func encodeVarintQuery(dAtA []byte, offset int, v uint64) int {
 	offset -= sovQuery(v)
 	base := offset
@@ -1848,6 +2542,100 @@ func (m *QueryContributorStatsResponse) Size() (n int) {
 	_ = l
 	l = m.Stats.Size()
 	n += 1 + l + sovQuery(uint64(l))
+	return n
+}
+
+func (m *QueryMarketRequest) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.MarketId != 0 {
+		n += 1 + sovQuery(uint64(m.MarketId))
+	}
+	return n
+}
+
+func (m *QueryMarketResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = m.Market.Size()
+	n += 1 + l + sovQuery(uint64(l))
+	l = m.Status.Size()
+	n += 1 + l + sovQuery(uint64(l))
+	return n
+}
+
+func (m *QueryMarketContributionRequest) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.MarketId != 0 {
+		n += 1 + sovQuery(uint64(m.MarketId))
+	}
+	if m.ContributionId != 0 {
+		n += 1 + sovQuery(uint64(m.ContributionId))
+	}
+	return n
+}
+
+func (m *QueryMarketContributionResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = m.Contribution.Size()
+	n += 1 + l + sovQuery(uint64(l))
+	l = m.Status.Size()
+	n += 1 + l + sovQuery(uint64(l))
+	return n
+}
+
+func (m *QueryMarketContributionsRequest) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.MarketId != 0 {
+		n += 1 + sovQuery(uint64(m.MarketId))
+	}
+	if m.Pagination != nil {
+		l = m.Pagination.Size()
+		n += 1 + l + sovQuery(uint64(l))
+	}
+	return n
+}
+
+func (m *QueryMarketContributionsResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if len(m.Contributions) > 0 {
+		for _, e := range m.Contributions {
+			l = e.Size()
+			n += 1 + l + sovQuery(uint64(l))
+		}
+	}
+	if len(m.Statuses) > 0 {
+		for _, e := range m.Statuses {
+			l = e.Size()
+			n += 1 + l + sovQuery(uint64(l))
+		}
+	}
+	if m.Pagination != nil {
+		l = m.Pagination.Size()
+		n += 1 + l + sovQuery(uint64(l))
+	}
 	return n
 }
 
@@ -3198,6 +3986,654 @@ func (m *QueryContributorStatsResponse) Unmarshal(dAtA []byte) error {
 				return io.ErrUnexpectedEOF
 			}
 			if err := m.Stats.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryMarketRequest) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryMarketRequest: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryMarketRequest: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field MarketId", wireType)
+			}
+			m.MarketId = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.MarketId |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryMarketResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryMarketResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryMarketResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Market", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.Market.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Status", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.Status.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryMarketContributionRequest) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryMarketContributionRequest: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryMarketContributionRequest: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field MarketId", wireType)
+			}
+			m.MarketId = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.MarketId |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ContributionId", wireType)
+			}
+			m.ContributionId = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.ContributionId |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryMarketContributionResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryMarketContributionResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryMarketContributionResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Contribution", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.Contribution.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Status", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.Status.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryMarketContributionsRequest) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryMarketContributionsRequest: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryMarketContributionsRequest: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field MarketId", wireType)
+			}
+			m.MarketId = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.MarketId |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Pagination", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if m.Pagination == nil {
+				m.Pagination = &query.PageRequest{}
+			}
+			if err := m.Pagination.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryMarketContributionsResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryMarketContributionsResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryMarketContributionsResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Contributions", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Contributions = append(m.Contributions, MarketContribution{})
+			if err := m.Contributions[len(m.Contributions)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Statuses", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Statuses = append(m.Statuses, MarketContributionStatus{})
+			if err := m.Statuses[len(m.Statuses)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Pagination", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if m.Pagination == nil {
+				m.Pagination = &query.PageResponse{}
+			}
+			if err := m.Pagination.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
 				return err
 			}
 			iNdEx = postIndex

@@ -802,6 +802,1266 @@ func (m *MsgClaimResponse) GetAmount() uint64 {
 	return 0
 }
 
+type MsgCreateMarket struct {
+	Provider string `protobuf:"bytes,1,opt,name=provider,proto3" json:"provider,omitempty"`
+	// The model configuration, as in MsgCreateModel (knn is not allowed: its reward
+	// steps would grow with the contributions).
+	Family       string `protobuf:"bytes,2,opt,name=family,proto3" json:"family,omitempty"`
+	Dims         uint32 `protobuf:"varint,3,opt,name=dims,proto3" json:"dims,omitempty"`
+	Classes      uint32 `protobuf:"varint,4,opt,name=classes,proto3" json:"classes,omitempty"`
+	ScaleExp     uint32 `protobuf:"varint,5,opt,name=scale_exp,json=scaleExp,proto3" json:"scale_exp,omitempty"`
+	Bound        int32  `protobuf:"varint,6,opt,name=bound,proto3" json:"bound,omitempty"`
+	LearningRate int32  `protobuf:"varint,7,opt,name=learning_rate,json=learningRate,proto3" json:"learning_rate,omitempty"`
+	AlphaMicro   int64  `protobuf:"varint,8,opt,name=alpha_micro,json=alphaMicro,proto3" json:"alpha_micro,omitempty"`
+	K            uint32 `protobuf:"varint,9,opt,name=k,proto3" json:"k,omitempty"`
+	// initial_model optionally gives a trained model's canonical encoding.
+	InitialModel []byte `protobuf:"bytes,10,opt,name=initial_model,json=initialModel,proto3" json:"initial_model,omitempty"`
+	// bounty, in base units of the deposit denom, is escrowed.
+	Bounty uint64 `protobuf:"varint,11,opt,name=bounty,proto3" json:"bounty,omitempty"`
+	// portion_hashes are dataset.Hash of each test-set portion (2 to 64).
+	PortionHashes    [][]byte `protobuf:"bytes,12,rep,name=portion_hashes,json=portionHashes,proto3" json:"portion_hashes,omitempty"`
+	MinStake         uint64   `protobuf:"varint,13,opt,name=min_stake,json=minStake,proto3" json:"min_stake,omitempty"`
+	MinContributions uint64   `protobuf:"varint,14,opt,name=min_contributions,json=minContributions,proto3" json:"min_contributions,omitempty"`
+	MinDuration      uint64   `protobuf:"varint,15,opt,name=min_duration,json=minDuration,proto3" json:"min_duration,omitempty"`
+	RevealTimeout    uint64   `protobuf:"varint,16,opt,name=reveal_timeout,json=revealTimeout,proto3" json:"reveal_timeout,omitempty"`
+}
+
+func (m *MsgCreateMarket) Reset()         { *m = MsgCreateMarket{} }
+func (m *MsgCreateMarket) String() string { return proto.CompactTextString(m) }
+func (*MsgCreateMarket) ProtoMessage()    {}
+func (*MsgCreateMarket) Descriptor() ([]byte, []int) {
+	return fileDescriptor_3fc975edaaec4016, []int{12}
+}
+func (m *MsgCreateMarket) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgCreateMarket) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgCreateMarket.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgCreateMarket) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgCreateMarket.Merge(m, src)
+}
+func (m *MsgCreateMarket) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgCreateMarket) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgCreateMarket.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgCreateMarket proto.InternalMessageInfo
+
+func (m *MsgCreateMarket) GetProvider() string {
+	if m != nil {
+		return m.Provider
+	}
+	return ""
+}
+
+func (m *MsgCreateMarket) GetFamily() string {
+	if m != nil {
+		return m.Family
+	}
+	return ""
+}
+
+func (m *MsgCreateMarket) GetDims() uint32 {
+	if m != nil {
+		return m.Dims
+	}
+	return 0
+}
+
+func (m *MsgCreateMarket) GetClasses() uint32 {
+	if m != nil {
+		return m.Classes
+	}
+	return 0
+}
+
+func (m *MsgCreateMarket) GetScaleExp() uint32 {
+	if m != nil {
+		return m.ScaleExp
+	}
+	return 0
+}
+
+func (m *MsgCreateMarket) GetBound() int32 {
+	if m != nil {
+		return m.Bound
+	}
+	return 0
+}
+
+func (m *MsgCreateMarket) GetLearningRate() int32 {
+	if m != nil {
+		return m.LearningRate
+	}
+	return 0
+}
+
+func (m *MsgCreateMarket) GetAlphaMicro() int64 {
+	if m != nil {
+		return m.AlphaMicro
+	}
+	return 0
+}
+
+func (m *MsgCreateMarket) GetK() uint32 {
+	if m != nil {
+		return m.K
+	}
+	return 0
+}
+
+func (m *MsgCreateMarket) GetInitialModel() []byte {
+	if m != nil {
+		return m.InitialModel
+	}
+	return nil
+}
+
+func (m *MsgCreateMarket) GetBounty() uint64 {
+	if m != nil {
+		return m.Bounty
+	}
+	return 0
+}
+
+func (m *MsgCreateMarket) GetPortionHashes() [][]byte {
+	if m != nil {
+		return m.PortionHashes
+	}
+	return nil
+}
+
+func (m *MsgCreateMarket) GetMinStake() uint64 {
+	if m != nil {
+		return m.MinStake
+	}
+	return 0
+}
+
+func (m *MsgCreateMarket) GetMinContributions() uint64 {
+	if m != nil {
+		return m.MinContributions
+	}
+	return 0
+}
+
+func (m *MsgCreateMarket) GetMinDuration() uint64 {
+	if m != nil {
+		return m.MinDuration
+	}
+	return 0
+}
+
+func (m *MsgCreateMarket) GetRevealTimeout() uint64 {
+	if m != nil {
+		return m.RevealTimeout
+	}
+	return 0
+}
+
+type MsgCreateMarketResponse struct {
+	MarketId uint64 `protobuf:"varint,1,opt,name=market_id,json=marketId,proto3" json:"market_id,omitempty"`
+	// initial_portion is the portion to reveal first, drawn from the block's header hash.
+	InitialPortion uint32 `protobuf:"varint,2,opt,name=initial_portion,json=initialPortion,proto3" json:"initial_portion,omitempty"`
+}
+
+func (m *MsgCreateMarketResponse) Reset()         { *m = MsgCreateMarketResponse{} }
+func (m *MsgCreateMarketResponse) String() string { return proto.CompactTextString(m) }
+func (*MsgCreateMarketResponse) ProtoMessage()    {}
+func (*MsgCreateMarketResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_3fc975edaaec4016, []int{13}
+}
+func (m *MsgCreateMarketResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgCreateMarketResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgCreateMarketResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgCreateMarketResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgCreateMarketResponse.Merge(m, src)
+}
+func (m *MsgCreateMarketResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgCreateMarketResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgCreateMarketResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgCreateMarketResponse proto.InternalMessageInfo
+
+func (m *MsgCreateMarketResponse) GetMarketId() uint64 {
+	if m != nil {
+		return m.MarketId
+	}
+	return 0
+}
+
+func (m *MsgCreateMarketResponse) GetInitialPortion() uint32 {
+	if m != nil {
+		return m.InitialPortion
+	}
+	return 0
+}
+
+type MsgRevealInitial struct {
+	Sender   string `protobuf:"bytes,1,opt,name=sender,proto3" json:"sender,omitempty"`
+	MarketId uint64 `protobuf:"varint,2,opt,name=market_id,json=marketId,proto3" json:"market_id,omitempty"`
+	// portion is the canonical dataset encoding of the drawn portion.
+	Portion []byte `protobuf:"bytes,3,opt,name=portion,proto3" json:"portion,omitempty"`
+}
+
+func (m *MsgRevealInitial) Reset()         { *m = MsgRevealInitial{} }
+func (m *MsgRevealInitial) String() string { return proto.CompactTextString(m) }
+func (*MsgRevealInitial) ProtoMessage()    {}
+func (*MsgRevealInitial) Descriptor() ([]byte, []int) {
+	return fileDescriptor_3fc975edaaec4016, []int{14}
+}
+func (m *MsgRevealInitial) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgRevealInitial) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgRevealInitial.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgRevealInitial) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgRevealInitial.Merge(m, src)
+}
+func (m *MsgRevealInitial) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgRevealInitial) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgRevealInitial.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgRevealInitial proto.InternalMessageInfo
+
+func (m *MsgRevealInitial) GetSender() string {
+	if m != nil {
+		return m.Sender
+	}
+	return ""
+}
+
+func (m *MsgRevealInitial) GetMarketId() uint64 {
+	if m != nil {
+		return m.MarketId
+	}
+	return 0
+}
+
+func (m *MsgRevealInitial) GetPortion() []byte {
+	if m != nil {
+		return m.Portion
+	}
+	return nil
+}
+
+type MsgRevealInitialResponse struct {
+}
+
+func (m *MsgRevealInitialResponse) Reset()         { *m = MsgRevealInitialResponse{} }
+func (m *MsgRevealInitialResponse) String() string { return proto.CompactTextString(m) }
+func (*MsgRevealInitialResponse) ProtoMessage()    {}
+func (*MsgRevealInitialResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_3fc975edaaec4016, []int{15}
+}
+func (m *MsgRevealInitialResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgRevealInitialResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgRevealInitialResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgRevealInitialResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgRevealInitialResponse.Merge(m, src)
+}
+func (m *MsgRevealInitialResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgRevealInitialResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgRevealInitialResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgRevealInitialResponse proto.InternalMessageInfo
+
+type MsgCancelMarket struct {
+	Provider string `protobuf:"bytes,1,opt,name=provider,proto3" json:"provider,omitempty"`
+	MarketId uint64 `protobuf:"varint,2,opt,name=market_id,json=marketId,proto3" json:"market_id,omitempty"`
+}
+
+func (m *MsgCancelMarket) Reset()         { *m = MsgCancelMarket{} }
+func (m *MsgCancelMarket) String() string { return proto.CompactTextString(m) }
+func (*MsgCancelMarket) ProtoMessage()    {}
+func (*MsgCancelMarket) Descriptor() ([]byte, []int) {
+	return fileDescriptor_3fc975edaaec4016, []int{16}
+}
+func (m *MsgCancelMarket) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgCancelMarket) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgCancelMarket.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgCancelMarket) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgCancelMarket.Merge(m, src)
+}
+func (m *MsgCancelMarket) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgCancelMarket) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgCancelMarket.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgCancelMarket proto.InternalMessageInfo
+
+func (m *MsgCancelMarket) GetProvider() string {
+	if m != nil {
+		return m.Provider
+	}
+	return ""
+}
+
+func (m *MsgCancelMarket) GetMarketId() uint64 {
+	if m != nil {
+		return m.MarketId
+	}
+	return 0
+}
+
+type MsgCancelMarketResponse struct {
+}
+
+func (m *MsgCancelMarketResponse) Reset()         { *m = MsgCancelMarketResponse{} }
+func (m *MsgCancelMarketResponse) String() string { return proto.CompactTextString(m) }
+func (*MsgCancelMarketResponse) ProtoMessage()    {}
+func (*MsgCancelMarketResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_3fc975edaaec4016, []int{17}
+}
+func (m *MsgCancelMarketResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgCancelMarketResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgCancelMarketResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgCancelMarketResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgCancelMarketResponse.Merge(m, src)
+}
+func (m *MsgCancelMarketResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgCancelMarketResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgCancelMarketResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgCancelMarketResponse proto.InternalMessageInfo
+
+type MsgJoinMarket struct {
+	Contributor string `protobuf:"bytes,1,opt,name=contributor,proto3" json:"contributor,omitempty"`
+	MarketId    uint64 `protobuf:"varint,2,opt,name=market_id,json=marketId,proto3" json:"market_id,omitempty"`
+	// features (dense) or row (a one-row dataset encoding), as in MsgAddData.
+	Features []int32 `protobuf:"zigzag32,3,rep,packed,name=features,proto3" json:"features,omitempty"`
+	Label    uint32  `protobuf:"varint,4,opt,name=label,proto3" json:"label,omitempty"`
+	Row      []byte  `protobuf:"bytes,5,opt,name=row,proto3" json:"row,omitempty"`
+	// stake in base units of the market's denom (escrowed).
+	Stake uint64 `protobuf:"varint,6,opt,name=stake,proto3" json:"stake,omitempty"`
+}
+
+func (m *MsgJoinMarket) Reset()         { *m = MsgJoinMarket{} }
+func (m *MsgJoinMarket) String() string { return proto.CompactTextString(m) }
+func (*MsgJoinMarket) ProtoMessage()    {}
+func (*MsgJoinMarket) Descriptor() ([]byte, []int) {
+	return fileDescriptor_3fc975edaaec4016, []int{18}
+}
+func (m *MsgJoinMarket) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgJoinMarket) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgJoinMarket.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgJoinMarket) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgJoinMarket.Merge(m, src)
+}
+func (m *MsgJoinMarket) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgJoinMarket) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgJoinMarket.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgJoinMarket proto.InternalMessageInfo
+
+func (m *MsgJoinMarket) GetContributor() string {
+	if m != nil {
+		return m.Contributor
+	}
+	return ""
+}
+
+func (m *MsgJoinMarket) GetMarketId() uint64 {
+	if m != nil {
+		return m.MarketId
+	}
+	return 0
+}
+
+func (m *MsgJoinMarket) GetFeatures() []int32 {
+	if m != nil {
+		return m.Features
+	}
+	return nil
+}
+
+func (m *MsgJoinMarket) GetLabel() uint32 {
+	if m != nil {
+		return m.Label
+	}
+	return 0
+}
+
+func (m *MsgJoinMarket) GetRow() []byte {
+	if m != nil {
+		return m.Row
+	}
+	return nil
+}
+
+func (m *MsgJoinMarket) GetStake() uint64 {
+	if m != nil {
+		return m.Stake
+	}
+	return 0
+}
+
+type MsgJoinMarketResponse struct {
+	ContributionId uint64 `protobuf:"varint,1,opt,name=contribution_id,json=contributionId,proto3" json:"contribution_id,omitempty"`
+	DataHash       []byte `protobuf:"bytes,2,opt,name=data_hash,json=dataHash,proto3" json:"data_hash,omitempty"`
+}
+
+func (m *MsgJoinMarketResponse) Reset()         { *m = MsgJoinMarketResponse{} }
+func (m *MsgJoinMarketResponse) String() string { return proto.CompactTextString(m) }
+func (*MsgJoinMarketResponse) ProtoMessage()    {}
+func (*MsgJoinMarketResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_3fc975edaaec4016, []int{19}
+}
+func (m *MsgJoinMarketResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgJoinMarketResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgJoinMarketResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgJoinMarketResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgJoinMarketResponse.Merge(m, src)
+}
+func (m *MsgJoinMarketResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgJoinMarketResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgJoinMarketResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgJoinMarketResponse proto.InternalMessageInfo
+
+func (m *MsgJoinMarketResponse) GetContributionId() uint64 {
+	if m != nil {
+		return m.ContributionId
+	}
+	return 0
+}
+
+func (m *MsgJoinMarketResponse) GetDataHash() []byte {
+	if m != nil {
+		return m.DataHash
+	}
+	return nil
+}
+
+type MsgEndMarket struct {
+	Sender   string `protobuf:"bytes,1,opt,name=sender,proto3" json:"sender,omitempty"`
+	MarketId uint64 `protobuf:"varint,2,opt,name=market_id,json=marketId,proto3" json:"market_id,omitempty"`
+}
+
+func (m *MsgEndMarket) Reset()         { *m = MsgEndMarket{} }
+func (m *MsgEndMarket) String() string { return proto.CompactTextString(m) }
+func (*MsgEndMarket) ProtoMessage()    {}
+func (*MsgEndMarket) Descriptor() ([]byte, []int) {
+	return fileDescriptor_3fc975edaaec4016, []int{20}
+}
+func (m *MsgEndMarket) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgEndMarket) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgEndMarket.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgEndMarket) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgEndMarket.Merge(m, src)
+}
+func (m *MsgEndMarket) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgEndMarket) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgEndMarket.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgEndMarket proto.InternalMessageInfo
+
+func (m *MsgEndMarket) GetSender() string {
+	if m != nil {
+		return m.Sender
+	}
+	return ""
+}
+
+func (m *MsgEndMarket) GetMarketId() uint64 {
+	if m != nil {
+		return m.MarketId
+	}
+	return 0
+}
+
+type MsgEndMarketResponse struct {
+}
+
+func (m *MsgEndMarketResponse) Reset()         { *m = MsgEndMarketResponse{} }
+func (m *MsgEndMarketResponse) String() string { return proto.CompactTextString(m) }
+func (*MsgEndMarketResponse) ProtoMessage()    {}
+func (*MsgEndMarketResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_3fc975edaaec4016, []int{21}
+}
+func (m *MsgEndMarketResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgEndMarketResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgEndMarketResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgEndMarketResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgEndMarketResponse.Merge(m, src)
+}
+func (m *MsgEndMarketResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgEndMarketResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgEndMarketResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgEndMarketResponse proto.InternalMessageInfo
+
+type MsgRevealPortion struct {
+	Sender   string `protobuf:"bytes,1,opt,name=sender,proto3" json:"sender,omitempty"`
+	MarketId uint64 `protobuf:"varint,2,opt,name=market_id,json=marketId,proto3" json:"market_id,omitempty"`
+	Portion  []byte `protobuf:"bytes,3,opt,name=portion,proto3" json:"portion,omitempty"`
+}
+
+func (m *MsgRevealPortion) Reset()         { *m = MsgRevealPortion{} }
+func (m *MsgRevealPortion) String() string { return proto.CompactTextString(m) }
+func (*MsgRevealPortion) ProtoMessage()    {}
+func (*MsgRevealPortion) Descriptor() ([]byte, []int) {
+	return fileDescriptor_3fc975edaaec4016, []int{22}
+}
+func (m *MsgRevealPortion) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgRevealPortion) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgRevealPortion.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgRevealPortion) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgRevealPortion.Merge(m, src)
+}
+func (m *MsgRevealPortion) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgRevealPortion) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgRevealPortion.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgRevealPortion proto.InternalMessageInfo
+
+func (m *MsgRevealPortion) GetSender() string {
+	if m != nil {
+		return m.Sender
+	}
+	return ""
+}
+
+func (m *MsgRevealPortion) GetMarketId() uint64 {
+	if m != nil {
+		return m.MarketId
+	}
+	return 0
+}
+
+func (m *MsgRevealPortion) GetPortion() []byte {
+	if m != nil {
+		return m.Portion
+	}
+	return nil
+}
+
+type MsgRevealPortionResponse struct {
+	PortionIndex uint32 `protobuf:"varint,1,opt,name=portion_index,json=portionIndex,proto3" json:"portion_index,omitempty"`
+	// rewards_due: that was the last portion; the reward passes run from now on.
+	RewardsDue bool `protobuf:"varint,2,opt,name=rewards_due,json=rewardsDue,proto3" json:"rewards_due,omitempty"`
+}
+
+func (m *MsgRevealPortionResponse) Reset()         { *m = MsgRevealPortionResponse{} }
+func (m *MsgRevealPortionResponse) String() string { return proto.CompactTextString(m) }
+func (*MsgRevealPortionResponse) ProtoMessage()    {}
+func (*MsgRevealPortionResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_3fc975edaaec4016, []int{23}
+}
+func (m *MsgRevealPortionResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgRevealPortionResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgRevealPortionResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgRevealPortionResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgRevealPortionResponse.Merge(m, src)
+}
+func (m *MsgRevealPortionResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgRevealPortionResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgRevealPortionResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgRevealPortionResponse proto.InternalMessageInfo
+
+func (m *MsgRevealPortionResponse) GetPortionIndex() uint32 {
+	if m != nil {
+		return m.PortionIndex
+	}
+	return 0
+}
+
+func (m *MsgRevealPortionResponse) GetRewardsDue() bool {
+	if m != nil {
+		return m.RewardsDue
+	}
+	return false
+}
+
+type MsgAbortMarket struct {
+	Sender   string `protobuf:"bytes,1,opt,name=sender,proto3" json:"sender,omitempty"`
+	MarketId uint64 `protobuf:"varint,2,opt,name=market_id,json=marketId,proto3" json:"market_id,omitempty"`
+}
+
+func (m *MsgAbortMarket) Reset()         { *m = MsgAbortMarket{} }
+func (m *MsgAbortMarket) String() string { return proto.CompactTextString(m) }
+func (*MsgAbortMarket) ProtoMessage()    {}
+func (*MsgAbortMarket) Descriptor() ([]byte, []int) {
+	return fileDescriptor_3fc975edaaec4016, []int{24}
+}
+func (m *MsgAbortMarket) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgAbortMarket) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgAbortMarket.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgAbortMarket) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgAbortMarket.Merge(m, src)
+}
+func (m *MsgAbortMarket) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgAbortMarket) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgAbortMarket.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgAbortMarket proto.InternalMessageInfo
+
+func (m *MsgAbortMarket) GetSender() string {
+	if m != nil {
+		return m.Sender
+	}
+	return ""
+}
+
+func (m *MsgAbortMarket) GetMarketId() uint64 {
+	if m != nil {
+		return m.MarketId
+	}
+	return 0
+}
+
+type MsgAbortMarketResponse struct {
+}
+
+func (m *MsgAbortMarketResponse) Reset()         { *m = MsgAbortMarketResponse{} }
+func (m *MsgAbortMarketResponse) String() string { return proto.CompactTextString(m) }
+func (*MsgAbortMarketResponse) ProtoMessage()    {}
+func (*MsgAbortMarketResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_3fc975edaaec4016, []int{25}
+}
+func (m *MsgAbortMarketResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgAbortMarketResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgAbortMarketResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgAbortMarketResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgAbortMarketResponse.Merge(m, src)
+}
+func (m *MsgAbortMarketResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgAbortMarketResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgAbortMarketResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgAbortMarketResponse proto.InternalMessageInfo
+
+type MsgProcessRewards struct {
+	Sender   string `protobuf:"bytes,1,opt,name=sender,proto3" json:"sender,omitempty"`
+	MarketId uint64 `protobuf:"varint,2,opt,name=market_id,json=marketId,proto3" json:"market_id,omitempty"`
+	// max_engine_gas bounds the engine work gas spent (0: what the transaction's gas
+	// allows, up to max_engine_gas_per_call).
+	MaxEngineGas uint64 `protobuf:"varint,3,opt,name=max_engine_gas,json=maxEngineGas,proto3" json:"max_engine_gas,omitempty"`
+}
+
+func (m *MsgProcessRewards) Reset()         { *m = MsgProcessRewards{} }
+func (m *MsgProcessRewards) String() string { return proto.CompactTextString(m) }
+func (*MsgProcessRewards) ProtoMessage()    {}
+func (*MsgProcessRewards) Descriptor() ([]byte, []int) {
+	return fileDescriptor_3fc975edaaec4016, []int{26}
+}
+func (m *MsgProcessRewards) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgProcessRewards) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgProcessRewards.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgProcessRewards) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgProcessRewards.Merge(m, src)
+}
+func (m *MsgProcessRewards) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgProcessRewards) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgProcessRewards.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgProcessRewards proto.InternalMessageInfo
+
+func (m *MsgProcessRewards) GetSender() string {
+	if m != nil {
+		return m.Sender
+	}
+	return ""
+}
+
+func (m *MsgProcessRewards) GetMarketId() uint64 {
+	if m != nil {
+		return m.MarketId
+	}
+	return 0
+}
+
+func (m *MsgProcessRewards) GetMaxEngineGas() uint64 {
+	if m != nil {
+		return m.MaxEngineGas
+	}
+	return 0
+}
+
+type MsgProcessRewardsResponse struct {
+	Scored   uint64 `protobuf:"varint,1,opt,name=scored,proto3" json:"scored,omitempty"`
+	Passes   uint64 `protobuf:"varint,2,opt,name=passes,proto3" json:"passes,omitempty"`
+	Finished bool   `protobuf:"varint,3,opt,name=finished,proto3" json:"finished,omitempty"`
+}
+
+func (m *MsgProcessRewardsResponse) Reset()         { *m = MsgProcessRewardsResponse{} }
+func (m *MsgProcessRewardsResponse) String() string { return proto.CompactTextString(m) }
+func (*MsgProcessRewardsResponse) ProtoMessage()    {}
+func (*MsgProcessRewardsResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_3fc975edaaec4016, []int{27}
+}
+func (m *MsgProcessRewardsResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgProcessRewardsResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgProcessRewardsResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgProcessRewardsResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgProcessRewardsResponse.Merge(m, src)
+}
+func (m *MsgProcessRewardsResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgProcessRewardsResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgProcessRewardsResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgProcessRewardsResponse proto.InternalMessageInfo
+
+func (m *MsgProcessRewardsResponse) GetScored() uint64 {
+	if m != nil {
+		return m.Scored
+	}
+	return 0
+}
+
+func (m *MsgProcessRewardsResponse) GetPasses() uint64 {
+	if m != nil {
+		return m.Passes
+	}
+	return 0
+}
+
+func (m *MsgProcessRewardsResponse) GetFinished() bool {
+	if m != nil {
+		return m.Finished
+	}
+	return false
+}
+
+type MsgCollect struct {
+	Contributor    string `protobuf:"bytes,1,opt,name=contributor,proto3" json:"contributor,omitempty"`
+	MarketId       uint64 `protobuf:"varint,2,opt,name=market_id,json=marketId,proto3" json:"market_id,omitempty"`
+	ContributionId uint64 `protobuf:"varint,3,opt,name=contribution_id,json=contributionId,proto3" json:"contribution_id,omitempty"`
+}
+
+func (m *MsgCollect) Reset()         { *m = MsgCollect{} }
+func (m *MsgCollect) String() string { return proto.CompactTextString(m) }
+func (*MsgCollect) ProtoMessage()    {}
+func (*MsgCollect) Descriptor() ([]byte, []int) {
+	return fileDescriptor_3fc975edaaec4016, []int{28}
+}
+func (m *MsgCollect) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgCollect) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgCollect.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgCollect) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgCollect.Merge(m, src)
+}
+func (m *MsgCollect) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgCollect) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgCollect.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgCollect proto.InternalMessageInfo
+
+func (m *MsgCollect) GetContributor() string {
+	if m != nil {
+		return m.Contributor
+	}
+	return ""
+}
+
+func (m *MsgCollect) GetMarketId() uint64 {
+	if m != nil {
+		return m.MarketId
+	}
+	return 0
+}
+
+func (m *MsgCollect) GetContributionId() uint64 {
+	if m != nil {
+		return m.ContributionId
+	}
+	return 0
+}
+
+type MsgCollectResponse struct {
+	Amount uint64 `protobuf:"varint,1,opt,name=amount,proto3" json:"amount,omitempty"`
+}
+
+func (m *MsgCollectResponse) Reset()         { *m = MsgCollectResponse{} }
+func (m *MsgCollectResponse) String() string { return proto.CompactTextString(m) }
+func (*MsgCollectResponse) ProtoMessage()    {}
+func (*MsgCollectResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_3fc975edaaec4016, []int{29}
+}
+func (m *MsgCollectResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgCollectResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgCollectResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgCollectResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgCollectResponse.Merge(m, src)
+}
+func (m *MsgCollectResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgCollectResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgCollectResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgCollectResponse proto.InternalMessageInfo
+
+func (m *MsgCollectResponse) GetAmount() uint64 {
+	if m != nil {
+		return m.Amount
+	}
+	return 0
+}
+
+type MsgReclaimBounty struct {
+	Provider string `protobuf:"bytes,1,opt,name=provider,proto3" json:"provider,omitempty"`
+	MarketId uint64 `protobuf:"varint,2,opt,name=market_id,json=marketId,proto3" json:"market_id,omitempty"`
+}
+
+func (m *MsgReclaimBounty) Reset()         { *m = MsgReclaimBounty{} }
+func (m *MsgReclaimBounty) String() string { return proto.CompactTextString(m) }
+func (*MsgReclaimBounty) ProtoMessage()    {}
+func (*MsgReclaimBounty) Descriptor() ([]byte, []int) {
+	return fileDescriptor_3fc975edaaec4016, []int{30}
+}
+func (m *MsgReclaimBounty) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgReclaimBounty) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgReclaimBounty.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgReclaimBounty) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgReclaimBounty.Merge(m, src)
+}
+func (m *MsgReclaimBounty) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgReclaimBounty) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgReclaimBounty.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgReclaimBounty proto.InternalMessageInfo
+
+func (m *MsgReclaimBounty) GetProvider() string {
+	if m != nil {
+		return m.Provider
+	}
+	return ""
+}
+
+func (m *MsgReclaimBounty) GetMarketId() uint64 {
+	if m != nil {
+		return m.MarketId
+	}
+	return 0
+}
+
+type MsgReclaimBountyResponse struct {
+	Amount uint64 `protobuf:"varint,1,opt,name=amount,proto3" json:"amount,omitempty"`
+}
+
+func (m *MsgReclaimBountyResponse) Reset()         { *m = MsgReclaimBountyResponse{} }
+func (m *MsgReclaimBountyResponse) String() string { return proto.CompactTextString(m) }
+func (*MsgReclaimBountyResponse) ProtoMessage()    {}
+func (*MsgReclaimBountyResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_3fc975edaaec4016, []int{31}
+}
+func (m *MsgReclaimBountyResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgReclaimBountyResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgReclaimBountyResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgReclaimBountyResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgReclaimBountyResponse.Merge(m, src)
+}
+func (m *MsgReclaimBountyResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgReclaimBountyResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgReclaimBountyResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgReclaimBountyResponse proto.InternalMessageInfo
+
+func (m *MsgReclaimBountyResponse) GetAmount() uint64 {
+	if m != nil {
+		return m.Amount
+	}
+	return 0
+}
+
+type MsgClaimAbandoned struct {
+	Provider       string `protobuf:"bytes,1,opt,name=provider,proto3" json:"provider,omitempty"`
+	MarketId       uint64 `protobuf:"varint,2,opt,name=market_id,json=marketId,proto3" json:"market_id,omitempty"`
+	ContributionId uint64 `protobuf:"varint,3,opt,name=contribution_id,json=contributionId,proto3" json:"contribution_id,omitempty"`
+}
+
+func (m *MsgClaimAbandoned) Reset()         { *m = MsgClaimAbandoned{} }
+func (m *MsgClaimAbandoned) String() string { return proto.CompactTextString(m) }
+func (*MsgClaimAbandoned) ProtoMessage()    {}
+func (*MsgClaimAbandoned) Descriptor() ([]byte, []int) {
+	return fileDescriptor_3fc975edaaec4016, []int{32}
+}
+func (m *MsgClaimAbandoned) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgClaimAbandoned) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgClaimAbandoned.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgClaimAbandoned) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgClaimAbandoned.Merge(m, src)
+}
+func (m *MsgClaimAbandoned) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgClaimAbandoned) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgClaimAbandoned.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgClaimAbandoned proto.InternalMessageInfo
+
+func (m *MsgClaimAbandoned) GetProvider() string {
+	if m != nil {
+		return m.Provider
+	}
+	return ""
+}
+
+func (m *MsgClaimAbandoned) GetMarketId() uint64 {
+	if m != nil {
+		return m.MarketId
+	}
+	return 0
+}
+
+func (m *MsgClaimAbandoned) GetContributionId() uint64 {
+	if m != nil {
+		return m.ContributionId
+	}
+	return 0
+}
+
+type MsgClaimAbandonedResponse struct {
+	Amount uint64 `protobuf:"varint,1,opt,name=amount,proto3" json:"amount,omitempty"`
+}
+
+func (m *MsgClaimAbandonedResponse) Reset()         { *m = MsgClaimAbandonedResponse{} }
+func (m *MsgClaimAbandonedResponse) String() string { return proto.CompactTextString(m) }
+func (*MsgClaimAbandonedResponse) ProtoMessage()    {}
+func (*MsgClaimAbandonedResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_3fc975edaaec4016, []int{33}
+}
+func (m *MsgClaimAbandonedResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgClaimAbandonedResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgClaimAbandonedResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgClaimAbandonedResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgClaimAbandonedResponse.Merge(m, src)
+}
+func (m *MsgClaimAbandonedResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgClaimAbandonedResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgClaimAbandonedResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgClaimAbandonedResponse proto.InternalMessageInfo
+
+func (m *MsgClaimAbandonedResponse) GetAmount() uint64 {
+	if m != nil {
+		return m.Amount
+	}
+	return 0
+}
+
 func init() {
 	proto.RegisterType((*MsgUpdateParams)(nil), "merit.v1.MsgUpdateParams")
 	proto.RegisterType((*MsgUpdateParamsResponse)(nil), "merit.v1.MsgUpdateParamsResponse")
@@ -815,76 +2075,145 @@ func init() {
 	proto.RegisterType((*MsgReportResponse)(nil), "merit.v1.MsgReportResponse")
 	proto.RegisterType((*MsgClaim)(nil), "merit.v1.MsgClaim")
 	proto.RegisterType((*MsgClaimResponse)(nil), "merit.v1.MsgClaimResponse")
+	proto.RegisterType((*MsgCreateMarket)(nil), "merit.v1.MsgCreateMarket")
+	proto.RegisterType((*MsgCreateMarketResponse)(nil), "merit.v1.MsgCreateMarketResponse")
+	proto.RegisterType((*MsgRevealInitial)(nil), "merit.v1.MsgRevealInitial")
+	proto.RegisterType((*MsgRevealInitialResponse)(nil), "merit.v1.MsgRevealInitialResponse")
+	proto.RegisterType((*MsgCancelMarket)(nil), "merit.v1.MsgCancelMarket")
+	proto.RegisterType((*MsgCancelMarketResponse)(nil), "merit.v1.MsgCancelMarketResponse")
+	proto.RegisterType((*MsgJoinMarket)(nil), "merit.v1.MsgJoinMarket")
+	proto.RegisterType((*MsgJoinMarketResponse)(nil), "merit.v1.MsgJoinMarketResponse")
+	proto.RegisterType((*MsgEndMarket)(nil), "merit.v1.MsgEndMarket")
+	proto.RegisterType((*MsgEndMarketResponse)(nil), "merit.v1.MsgEndMarketResponse")
+	proto.RegisterType((*MsgRevealPortion)(nil), "merit.v1.MsgRevealPortion")
+	proto.RegisterType((*MsgRevealPortionResponse)(nil), "merit.v1.MsgRevealPortionResponse")
+	proto.RegisterType((*MsgAbortMarket)(nil), "merit.v1.MsgAbortMarket")
+	proto.RegisterType((*MsgAbortMarketResponse)(nil), "merit.v1.MsgAbortMarketResponse")
+	proto.RegisterType((*MsgProcessRewards)(nil), "merit.v1.MsgProcessRewards")
+	proto.RegisterType((*MsgProcessRewardsResponse)(nil), "merit.v1.MsgProcessRewardsResponse")
+	proto.RegisterType((*MsgCollect)(nil), "merit.v1.MsgCollect")
+	proto.RegisterType((*MsgCollectResponse)(nil), "merit.v1.MsgCollectResponse")
+	proto.RegisterType((*MsgReclaimBounty)(nil), "merit.v1.MsgReclaimBounty")
+	proto.RegisterType((*MsgReclaimBountyResponse)(nil), "merit.v1.MsgReclaimBountyResponse")
+	proto.RegisterType((*MsgClaimAbandoned)(nil), "merit.v1.MsgClaimAbandoned")
+	proto.RegisterType((*MsgClaimAbandonedResponse)(nil), "merit.v1.MsgClaimAbandonedResponse")
 }
 
 func init() { proto.RegisterFile("merit/v1/tx.proto", fileDescriptor_3fc975edaaec4016) }
 
 var fileDescriptor_3fc975edaaec4016 = []byte{
-	// 1010 bytes of a gzipped FileDescriptorProto
-	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xac, 0x56, 0x41, 0x6f, 0xe3, 0x44,
-	0x14, 0xae, 0x37, 0x69, 0x9a, 0xbc, 0xa6, 0x6d, 0x3a, 0x84, 0xae, 0xeb, 0x5d, 0xd2, 0x6c, 0x10,
-	0xc2, 0xaa, 0x44, 0xc2, 0xb6, 0x08, 0xa4, 0x48, 0x1c, 0xb6, 0x0b, 0x12, 0x95, 0x88, 0x84, 0x8c,
-	0xd0, 0x4a, 0x5c, 0xac, 0x89, 0x3d, 0x75, 0x46, 0x6b, 0x7b, 0x2c, 0xcf, 0x64, 0xdb, 0xdc, 0x10,
-	0x07, 0x0e, 0x9c, 0xb8, 0xf0, 0x07, 0xe0, 0xb2, 0xc7, 0x1e, 0xf8, 0x11, 0x7b, 0x5c, 0x71, 0xe2,
-	0x84, 0x50, 0x7b, 0x28, 0x3f, 0x03, 0xcd, 0x8c, 0xed, 0xc4, 0xd9, 0x2e, 0xad, 0x56, 0x7b, 0x89,
-	0xe6, 0xfb, 0xde, 0x9b, 0x37, 0xf3, 0xbd, 0xf9, 0x32, 0x63, 0xd8, 0x8e, 0x48, 0x4a, 0xc5, 0xe0,
-	0xd9, 0xc3, 0x81, 0x38, 0xeb, 0x27, 0x29, 0x13, 0x0c, 0xd5, 0x15, 0xd5, 0x7f, 0xf6, 0xd0, 0x6a,
-	0x07, 0x2c, 0x60, 0x8a, 0x1c, 0xc8, 0x91, 0x8e, 0x5b, 0xbb, 0x1e, 0xe3, 0x11, 0xe3, 0xae, 0x0e,
-	0x68, 0x90, 0x85, 0xee, 0x6a, 0x34, 0x88, 0x78, 0x20, 0x4b, 0x46, 0x3c, 0xc8, 0x02, 0xdb, 0x38,
-	0xa2, 0x31, 0x1b, 0xa8, 0xdf, 0x8c, 0x6a, 0x17, 0x2b, 0xeb, 0xf5, 0x14, 0xdb, 0x7b, 0x6e, 0xc0,
-	0xd6, 0x88, 0x07, 0xdf, 0x25, 0x3e, 0x16, 0xe4, 0x1b, 0x9c, 0xe2, 0x88, 0xa3, 0x4f, 0xa1, 0x81,
-	0xa7, 0x62, 0xc2, 0x52, 0x2a, 0x66, 0xa6, 0xd1, 0x35, 0xec, 0xc6, 0x91, 0xf9, 0xe7, 0x1f, 0x1f,
-	0xb5, 0xb3, 0xa5, 0x1f, 0xf9, 0x7e, 0x4a, 0x38, 0xff, 0x56, 0xa4, 0x34, 0x0e, 0x9c, 0x79, 0x2a,
-	0x3a, 0x84, 0x5a, 0xa2, 0x2a, 0x98, 0x77, 0xba, 0x86, 0xbd, 0x7e, 0xd0, 0xea, 0xe7, 0xca, 0xfa,
-	0xba, 0xf2, 0x51, 0xe3, 0xc5, 0xdf, 0x7b, 0x2b, 0xcf, 0xaf, 0xce, 0xf7, 0x0d, 0x27, 0x4b, 0x1d,
-	0xda, 0x3f, 0x5e, 0x9d, 0xef, 0xcf, 0x8b, 0xfc, 0x7c, 0x75, 0xbe, 0xff, 0xae, 0xde, 0xe9, 0xd2,
-	0xb6, 0x7a, 0xbb, 0x70, 0x77, 0x89, 0x72, 0x08, 0x4f, 0x58, 0xcc, 0x49, 0xef, 0xa7, 0x2a, 0x6c,
-	0x8e, 0x78, 0xf0, 0x38, 0x25, 0x58, 0x90, 0x11, 0xf3, 0x49, 0x88, 0x0e, 0x60, 0xcd, 0x93, 0x90,
-	0xa5, 0x37, 0x4a, 0xc8, 0x13, 0xd1, 0x0e, 0xd4, 0x4e, 0x70, 0x44, 0xc3, 0x99, 0x12, 0xd0, 0x70,
-	0x32, 0x84, 0x10, 0x54, 0x7d, 0x1a, 0x71, 0xb3, 0xd2, 0x35, 0xec, 0x0d, 0x47, 0x8d, 0x91, 0x09,
-	0x6b, 0x5e, 0x88, 0x39, 0x27, 0xdc, 0xac, 0x2a, 0x3a, 0x87, 0xe8, 0x1e, 0x34, 0xb8, 0x87, 0x43,
-	0xe2, 0x92, 0xb3, 0xc4, 0x5c, 0x55, 0xb1, 0xba, 0x22, 0xbe, 0x3c, 0x4b, 0x50, 0x1b, 0x56, 0xc7,
-	0x6c, 0x1a, 0xfb, 0x66, 0xad, 0x6b, 0xd8, 0xab, 0x8e, 0x06, 0xe8, 0x7d, 0xd8, 0x08, 0x09, 0x4e,
-	0x63, 0x1a, 0x07, 0x6e, 0x8a, 0x05, 0x31, 0xd7, 0x54, 0xb4, 0x99, 0x93, 0x0e, 0x16, 0x04, 0xed,
-	0xc1, 0x3a, 0x0e, 0x93, 0x09, 0x76, 0x23, 0xea, 0xa5, 0xcc, 0xac, 0x77, 0x0d, 0xbb, 0xe2, 0x80,
-	0xa2, 0x46, 0x92, 0x41, 0x4d, 0x30, 0x9e, 0x9a, 0x0d, 0xb5, 0xa0, 0xf1, 0x54, 0xd6, 0xa4, 0x31,
-	0x15, 0x14, 0x87, 0x6e, 0x24, 0x3b, 0x62, 0x42, 0xd7, 0xb0, 0x9b, 0x4e, 0x33, 0x23, 0x75, 0x97,
-	0xee, 0x43, 0x23, 0x22, 0xde, 0x04, 0xc7, 0x94, 0x47, 0xe6, 0xba, 0x12, 0x3d, 0x27, 0xe4, 0x8a,
-	0x1e, 0xe3, 0xc2, 0x3d, 0x25, 0x34, 0x98, 0x08, 0xb3, 0xd9, 0x35, 0xec, 0xaa, 0x03, 0x92, 0x7a,
-	0xa2, 0x18, 0x99, 0x90, 0x92, 0x93, 0x69, 0xec, 0xbb, 0xa7, 0x98, 0x0a, 0x73, 0x43, 0x27, 0x68,
-	0xea, 0x09, 0xa6, 0x02, 0xbd, 0x07, 0xc0, 0x4e, 0x63, 0x92, 0xea, 0xf8, 0xa6, 0x8a, 0x37, 0x14,
-	0xa3, 0xc2, 0x36, 0xb4, 0x70, 0x3c, 0x73, 0xb1, 0x3e, 0x0e, 0x9d, 0xb4, 0xa5, 0x92, 0x36, 0x71,
-	0x3c, 0xcb, 0x4e, 0x49, 0x66, 0x0e, 0x3f, 0x90, 0x36, 0xc9, 0x0f, 0x4a, 0x9a, 0xa4, 0x5d, 0x98,
-	0x64, 0xe1, 0xd4, 0x7b, 0x87, 0xb0, 0x53, 0x66, 0x72, 0x8b, 0xa0, 0x5d, 0xa8, 0xab, 0x36, 0xb8,
-	0xd4, 0x57, 0x86, 0xa8, 0x3a, 0x6b, 0x0a, 0x1f, 0xfb, 0xbd, 0x7f, 0x0d, 0x80, 0x11, 0x0f, 0x1e,
-	0xf9, 0xfe, 0x17, 0x58, 0x60, 0x34, 0x94, 0xaa, 0x63, 0x91, 0xd2, 0xf1, 0xf4, 0x36, 0xee, 0x59,
-	0x4c, 0x2e, 0xad, 0x72, 0xa7, 0xb4, 0x0a, 0xb2, 0xa0, 0x7e, 0x42, 0xb0, 0x98, 0xa6, 0x44, 0x1a,
-	0xa9, 0x62, 0x6f, 0x3b, 0x05, 0x96, 0xae, 0x08, 0xf1, 0x98, 0x84, 0x99, 0x95, 0x34, 0x40, 0x2d,
-	0xa8, 0xa4, 0xec, 0x54, 0x59, 0xa8, 0xe9, 0xc8, 0xa1, 0x34, 0x9d, 0x4f, 0x12, 0xc6, 0xa9, 0x50,
-	0xfe, 0xa9, 0x3a, 0x39, 0xd4, 0xfd, 0x59, 0xdc, 0x8a, 0xec, 0x51, 0xab, 0xe8, 0x51, 0xa6, 0xad,
-	0x27, 0x00, 0xcd, 0x51, 0xd1, 0x9b, 0x0f, 0x61, 0xab, 0x98, 0x49, 0x59, 0x3c, 0x6f, 0xd1, 0xe6,
-	0x22, 0x7d, 0xec, 0x4b, 0x6b, 0xfb, 0x58, 0x60, 0x77, 0x82, 0xf9, 0x44, 0xe9, 0x6b, 0x3a, 0x75,
-	0x49, 0x7c, 0x85, 0xf9, 0x64, 0x71, 0x73, 0x95, 0xd2, 0xe6, 0x7a, 0xbf, 0x19, 0xd0, 0x18, 0xf1,
-	0xc0, 0x51, 0xbe, 0x40, 0x1f, 0x43, 0xcd, 0xc3, 0x61, 0x48, 0x6e, 0x6e, 0x6d, 0x96, 0xf7, 0x7f,
-	0x5d, 0xbd, 0x66, 0xeb, 0x95, 0xeb, 0xb6, 0x3e, 0xdc, 0x93, 0x0d, 0xca, 0x0a, 0xca, 0xde, 0x6c,
-	0x15, 0xbd, 0xd1, 0xdb, 0xea, 0x3d, 0x86, 0xed, 0x02, 0x14, 0x9d, 0xd9, 0x81, 0x1a, 0x8e, 0xd8,
-	0x34, 0x16, 0x59, 0x43, 0x32, 0x24, 0xf9, 0x84, 0xd1, 0x58, 0xe8, 0xab, 0xae, 0xe2, 0x64, 0x48,
-	0x5e, 0xa7, 0x5a, 0x69, 0xc2, 0x52, 0x81, 0x3e, 0x81, 0x7a, 0xaa, 0x46, 0xb7, 0xd0, 0x5a, 0x64,
-	0xbe, 0x15, 0xb5, 0x0f, 0xa4, 0xda, 0xa2, 0xe4, 0xb2, 0x5e, 0xc9, 0x16, 0x7a, 0x25, 0x78, 0x63,
-	0xbd, 0xbf, 0x1b, 0x50, 0x97, 0x7f, 0xb8, 0x10, 0xd3, 0x48, 0x5d, 0xb9, 0x72, 0x40, 0x6e, 0x73,
-	0xe5, 0xea, 0xc4, 0xb7, 0x77, 0xb4, 0x79, 0x45, 0xa9, 0x75, 0x73, 0x7e, 0x37, 0x48, 0xb2, 0xb7,
-	0x0f, 0xad, 0x7c, 0x7c, 0x93, 0xd2, 0x83, 0x5f, 0x2b, 0x50, 0x19, 0xf1, 0x00, 0x7d, 0x0d, 0xcd,
-	0xd2, 0xa3, 0xb8, 0x3b, 0x7f, 0xcc, 0x96, 0x5e, 0x21, 0xeb, 0xc1, 0x6b, 0x43, 0xc5, 0x6a, 0xc7,
-	0xb0, 0xbe, 0xf8, 0x38, 0x99, 0xa5, 0x19, 0x0b, 0x11, 0xab, 0xfb, 0xba, 0x48, 0x51, 0xea, 0x73,
-	0x58, 0xcb, 0x6f, 0xaa, 0x76, 0x29, 0x39, 0x63, 0xad, 0xfb, 0xd7, 0xb1, 0xc5, 0xf4, 0x21, 0xd4,
-	0xb2, 0xff, 0xe1, 0x3b, 0xa5, 0x3c, 0x4d, 0x5a, 0xf7, 0xae, 0x21, 0xcb, 0x73, 0x95, 0xb3, 0x97,
-	0xe7, 0x4a, 0xf2, 0x95, 0xb9, 0x25, 0x67, 0x7d, 0x06, 0xab, 0xda, 0x25, 0xa8, 0xac, 0x50, 0x72,
-	0x96, 0xf5, 0x2a, 0x97, 0x4f, 0xb4, 0x56, 0x7f, 0x90, 0xdf, 0x0b, 0x47, 0xc7, 0x2f, 0x2e, 0x3a,
-	0xc6, 0xcb, 0x8b, 0x8e, 0xf1, 0xcf, 0x45, 0xc7, 0xf8, 0xe5, 0xb2, 0xb3, 0xf2, 0xf2, 0xb2, 0xb3,
-	0xf2, 0xd7, 0x65, 0x67, 0xe5, 0xfb, 0x41, 0x40, 0xc5, 0x64, 0x3a, 0xee, 0x7b, 0x2c, 0xd2, 0x9f,
-	0x36, 0xde, 0x04, 0xd3, 0x58, 0x0f, 0x07, 0x7a, 0x7c, 0x96, 0x21, 0x31, 0x4b, 0x08, 0x1f, 0xd7,
-	0xd4, 0xa7, 0xcf, 0xe1, 0x7f, 0x01, 0x00, 0x00, 0xff, 0xff, 0x9d, 0x65, 0x1b, 0x7d, 0x8c, 0x09,
-	0x00, 0x00,
+	// 1773 bytes of a gzipped FileDescriptorProto
+	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xe4, 0x58, 0xcd, 0x6f, 0x23, 0x49,
+	0x15, 0x4f, 0x8f, 0x1d, 0xc7, 0x7e, 0xb1, 0x1d, 0xa7, 0xd7, 0x9b, 0x74, 0x7a, 0x96, 0xc4, 0xd3,
+	0xb3, 0xcb, 0x9a, 0x00, 0x09, 0x9b, 0x20, 0x90, 0x2c, 0x71, 0x48, 0x32, 0x03, 0x1b, 0xb4, 0x16,
+	0xa3, 0x5e, 0xd0, 0x4a, 0x48, 0xa8, 0xa9, 0xb8, 0x6b, 0xda, 0xa5, 0xf4, 0x87, 0xd5, 0xd5, 0xce,
+	0xc7, 0x0d, 0x90, 0xe0, 0x80, 0x84, 0xe0, 0x6f, 0x80, 0xcb, 0x1e, 0x83, 0xc4, 0x5c, 0xf8, 0x0b,
+	0xe6, 0x38, 0xe2, 0xc4, 0x09, 0xa1, 0xc9, 0x21, 0x1c, 0xf8, 0x23, 0x50, 0x7d, 0x74, 0xbb, 0xba,
+	0xed, 0x7c, 0x88, 0x49, 0x24, 0x24, 0x2e, 0x56, 0xbf, 0xdf, 0x7b, 0x55, 0xf5, 0xbe, 0xeb, 0x95,
+	0x61, 0x39, 0xc0, 0x31, 0x49, 0xb6, 0x4f, 0x3e, 0xd9, 0x4e, 0xce, 0xb6, 0x46, 0x71, 0x94, 0x44,
+	0x7a, 0x95, 0x43, 0x5b, 0x27, 0x9f, 0x98, 0x6d, 0x2f, 0xf2, 0x22, 0x0e, 0x6e, 0xb3, 0x2f, 0xc1,
+	0x37, 0xd7, 0x06, 0x11, 0x0d, 0x22, 0xea, 0x08, 0x86, 0x20, 0x24, 0x6b, 0x55, 0x50, 0xdb, 0x01,
+	0xf5, 0xd8, 0x96, 0x01, 0xf5, 0x24, 0x63, 0x19, 0x05, 0x24, 0x8c, 0xb6, 0xf9, 0xaf, 0x84, 0xda,
+	0xd9, 0xc9, 0xe2, 0x3c, 0x8e, 0x5a, 0x5f, 0x6a, 0xb0, 0xd4, 0xa7, 0xde, 0x4f, 0x46, 0x2e, 0x4a,
+	0xf0, 0x0b, 0x14, 0xa3, 0x80, 0xea, 0xdf, 0x81, 0x1a, 0x1a, 0x27, 0xc3, 0x28, 0x26, 0xc9, 0xb9,
+	0xa1, 0x75, 0xb4, 0x6e, 0x6d, 0xdf, 0xf8, 0xdb, 0x5f, 0xbe, 0xd9, 0x96, 0x47, 0xef, 0xb9, 0x6e,
+	0x8c, 0x29, 0xfd, 0x3c, 0x89, 0x49, 0xe8, 0xd9, 0x13, 0x51, 0x7d, 0x17, 0x2a, 0x23, 0xbe, 0x83,
+	0xf1, 0xa8, 0xa3, 0x75, 0x17, 0x77, 0x5a, 0x5b, 0xa9, 0x65, 0x5b, 0x62, 0xe7, 0xfd, 0xda, 0xeb,
+	0x7f, 0x6c, 0xcc, 0x7d, 0x79, 0x75, 0xb1, 0xa9, 0xd9, 0x52, 0xb4, 0xd7, 0xfd, 0xd5, 0xd5, 0xc5,
+	0xe6, 0x64, 0x93, 0xdf, 0x5e, 0x5d, 0x6c, 0xbe, 0x2f, 0x34, 0x2d, 0xa8, 0x65, 0xad, 0xc1, 0x6a,
+	0x01, 0xb2, 0x31, 0x1d, 0x45, 0x21, 0xc5, 0xd6, 0x6f, 0xca, 0xd0, 0xec, 0x53, 0xef, 0x20, 0xc6,
+	0x28, 0xc1, 0xfd, 0xc8, 0xc5, 0xbe, 0xbe, 0x03, 0x0b, 0x03, 0x46, 0x46, 0xf1, 0xad, 0x26, 0xa4,
+	0x82, 0xfa, 0x0a, 0x54, 0x5e, 0xa2, 0x80, 0xf8, 0xe7, 0xdc, 0x80, 0x9a, 0x2d, 0x29, 0x5d, 0x87,
+	0xb2, 0x4b, 0x02, 0x6a, 0x94, 0x3a, 0x5a, 0xb7, 0x61, 0xf3, 0x6f, 0xdd, 0x80, 0x85, 0x81, 0x8f,
+	0x28, 0xc5, 0xd4, 0x28, 0x73, 0x38, 0x25, 0xf5, 0xc7, 0x50, 0xa3, 0x03, 0xe4, 0x63, 0x07, 0x9f,
+	0x8d, 0x8c, 0x79, 0xce, 0xab, 0x72, 0xe0, 0xf9, 0xd9, 0x48, 0x6f, 0xc3, 0xfc, 0x51, 0x34, 0x0e,
+	0x5d, 0xa3, 0xd2, 0xd1, 0xba, 0xf3, 0xb6, 0x20, 0xf4, 0xa7, 0xd0, 0xf0, 0x31, 0x8a, 0x43, 0x12,
+	0x7a, 0x4e, 0x8c, 0x12, 0x6c, 0x2c, 0x70, 0x6e, 0x3d, 0x05, 0x6d, 0x94, 0x60, 0x7d, 0x03, 0x16,
+	0x91, 0x3f, 0x1a, 0x22, 0x27, 0x20, 0x83, 0x38, 0x32, 0xaa, 0x1d, 0xad, 0x5b, 0xb2, 0x81, 0x43,
+	0x7d, 0x86, 0xe8, 0x75, 0xd0, 0x8e, 0x8d, 0x1a, 0x3f, 0x50, 0x3b, 0x66, 0x7b, 0x92, 0x90, 0x24,
+	0x04, 0xf9, 0x4e, 0xc0, 0x3c, 0x62, 0x40, 0x47, 0xeb, 0xd6, 0xed, 0xba, 0x04, 0x85, 0x97, 0x3e,
+	0x80, 0x5a, 0x80, 0x07, 0x43, 0x14, 0x12, 0x1a, 0x18, 0x8b, 0xdc, 0xe8, 0x09, 0xc0, 0x4e, 0x1c,
+	0x44, 0x34, 0x71, 0x4e, 0x31, 0xf1, 0x86, 0x89, 0x51, 0xef, 0x68, 0xdd, 0xb2, 0x0d, 0x0c, 0xfa,
+	0x82, 0x23, 0x4c, 0x20, 0xc6, 0x2f, 0xc7, 0xa1, 0xeb, 0x9c, 0x22, 0x92, 0x18, 0x0d, 0x21, 0x20,
+	0xa0, 0x2f, 0x10, 0x49, 0xf4, 0xaf, 0x00, 0x44, 0xa7, 0x21, 0x8e, 0x05, 0xbf, 0xc9, 0xf9, 0x35,
+	0x8e, 0x70, 0x76, 0x17, 0x5a, 0x28, 0x3c, 0x77, 0x90, 0x08, 0x87, 0x10, 0x5a, 0xe2, 0x42, 0x4d,
+	0x14, 0x9e, 0xcb, 0x28, 0x31, 0xc9, 0xde, 0x47, 0x2c, 0x4d, 0xd2, 0x40, 0xb1, 0x24, 0x69, 0x67,
+	0x49, 0xa2, 0x44, 0xdd, 0xda, 0x85, 0x95, 0x3c, 0x92, 0xa6, 0x88, 0xbe, 0x06, 0x55, 0xee, 0x06,
+	0x87, 0xb8, 0x3c, 0x21, 0xca, 0xf6, 0x02, 0xa7, 0x0f, 0x5d, 0xeb, 0x5f, 0x1a, 0x40, 0x9f, 0x7a,
+	0x7b, 0xae, 0xfb, 0x0c, 0x25, 0x48, 0xef, 0x31, 0xab, 0xc3, 0x24, 0x26, 0x47, 0xe3, 0xbb, 0x64,
+	0x8f, 0x2a, 0x9c, 0x3b, 0xe5, 0x51, 0xee, 0x14, 0xdd, 0x84, 0xea, 0x4b, 0x8c, 0x92, 0x71, 0x8c,
+	0x59, 0x22, 0x95, 0xba, 0xcb, 0x76, 0x46, 0xb3, 0xac, 0xf0, 0xd1, 0x11, 0xf6, 0x65, 0x2a, 0x09,
+	0x42, 0x6f, 0x41, 0x29, 0x8e, 0x4e, 0x79, 0x0a, 0xd5, 0x6d, 0xf6, 0xc9, 0x92, 0xce, 0xc5, 0xa3,
+	0x88, 0x92, 0x84, 0xe7, 0x4f, 0xd9, 0x4e, 0x49, 0xe1, 0x1f, 0x55, 0x15, 0xe6, 0xa3, 0x56, 0xe6,
+	0x23, 0x69, 0x9b, 0x95, 0x80, 0x3e, 0xa1, 0x32, 0xdf, 0x7c, 0x0c, 0x4b, 0xd9, 0x4a, 0x12, 0x85,
+	0x13, 0x17, 0x35, 0x55, 0xf8, 0xd0, 0x65, 0xa9, 0xed, 0xa2, 0x04, 0x39, 0x43, 0x44, 0x87, 0xdc,
+	0xbe, 0xba, 0x5d, 0x65, 0xc0, 0xa7, 0x88, 0x0e, 0x55, 0xe5, 0x4a, 0x39, 0xe5, 0xac, 0x3f, 0x6a,
+	0x50, 0xeb, 0x53, 0xcf, 0xe6, 0x79, 0xa1, 0x7f, 0x0b, 0x2a, 0x03, 0xe4, 0xfb, 0xf8, 0x76, 0xd7,
+	0x4a, 0xb9, 0x9b, 0xbc, 0x3a, 0x43, 0xf5, 0xd2, 0x2c, 0xd5, 0x7b, 0x1b, 0xcc, 0x41, 0x72, 0x43,
+	0xe6, 0x9b, 0xa5, 0xcc, 0x37, 0x42, 0x2d, 0xeb, 0x00, 0x96, 0x33, 0x22, 0xf3, 0xcc, 0x0a, 0x54,
+	0x50, 0x10, 0x8d, 0xc3, 0x44, 0x3a, 0x44, 0x52, 0x0c, 0x1f, 0x45, 0x24, 0x4c, 0x44, 0xab, 0x2b,
+	0xd9, 0x92, 0x62, 0xed, 0x54, 0x58, 0x3a, 0x8a, 0xe2, 0x44, 0xff, 0x36, 0x54, 0x63, 0xfe, 0x75,
+	0x07, 0x5b, 0x33, 0xc9, 0x7b, 0xb1, 0xf6, 0x09, 0xb3, 0x36, 0xdb, 0xb2, 0x68, 0x2f, 0x43, 0x33,
+	0x7b, 0x19, 0xf1, 0x5f, 0xdb, 0xfb, 0x27, 0x0d, 0xaa, 0xac, 0xe0, 0x7c, 0x44, 0x02, 0xde, 0x72,
+	0xd9, 0x07, 0xbe, 0x4b, 0xcb, 0x15, 0x82, 0xf7, 0x17, 0xda, 0x74, 0x47, 0x66, 0x6b, 0x73, 0xd2,
+	0x1b, 0x18, 0x68, 0x6d, 0x42, 0x2b, 0xfd, 0xbe, 0xcd, 0x52, 0xeb, 0x55, 0x99, 0x5f, 0x88, 0xb2,
+	0x85, 0xa0, 0xf8, 0x18, 0xf3, 0x38, 0x8e, 0xe2, 0xe8, 0x84, 0xb8, 0x77, 0x89, 0x63, 0x2a, 0xf9,
+	0x7f, 0x78, 0x9b, 0xac, 0x40, 0x85, 0x69, 0x90, 0x9c, 0xf3, 0xab, 0xa4, 0x6c, 0x4b, 0x4a, 0xff,
+	0x08, 0x9a, 0x2c, 0xcb, 0x58, 0x10, 0x59, 0xe7, 0xc0, 0xd4, 0xa8, 0x77, 0x4a, 0xdd, 0xba, 0xdd,
+	0x90, 0xe8, 0xa7, 0x1c, 0x64, 0xa6, 0x06, 0x24, 0x74, 0x68, 0x82, 0x8e, 0xb1, 0xbc, 0x4b, 0xaa,
+	0x01, 0x09, 0x3f, 0x67, 0xb4, 0xfe, 0x75, 0x58, 0x66, 0x4c, 0x35, 0xf4, 0x54, 0x5e, 0x28, 0xad,
+	0x80, 0x84, 0x07, 0x2a, 0xae, 0x3f, 0x81, 0x3a, 0x13, 0x76, 0xc7, 0x31, 0x62, 0x80, 0xbc, 0x53,
+	0x16, 0x03, 0x12, 0x3e, 0x93, 0x10, 0xd3, 0x29, 0xc6, 0x27, 0x18, 0xf9, 0x4e, 0x42, 0x02, 0x1c,
+	0x8d, 0x13, 0xa3, 0xc5, 0x85, 0x1a, 0x02, 0xfd, 0xb1, 0x00, 0x7b, 0x1f, 0xf3, 0x42, 0x4a, 0x63,
+	0x9a, 0x9f, 0x4e, 0xd4, 0x1c, 0xb1, 0x1c, 0x3e, 0x9d, 0xa8, 0x50, 0x96, 0x6a, 0xcc, 0x2e, 0x8e,
+	0x4c, 0x1a, 0x6b, 0x55, 0x00, 0x22, 0xcb, 0x53, 0xc7, 0x4a, 0x6f, 0xf0, 0x74, 0x69, 0xd8, 0x4d,
+	0x09, 0xbf, 0x10, 0x28, 0x2b, 0xb5, 0x16, 0x2f, 0x58, 0xa6, 0xde, 0xa1, 0xe0, 0xb1, 0x5e, 0x4a,
+	0x71, 0x78, 0x97, 0xbc, 0x94, 0x72, 0x79, 0x65, 0x1e, 0x15, 0x94, 0x31, 0x60, 0x21, 0x55, 0xa2,
+	0xc4, 0xe3, 0x9b, 0x92, 0xbd, 0xaf, 0xf2, 0xf6, 0x29, 0xf6, 0x60, 0x5e, 0x58, 0x51, 0xda, 0x89,
+	0xa2, 0x90, 0x65, 0x82, 0x51, 0xc4, 0xb2, 0x29, 0xed, 0x77, 0x62, 0xd6, 0x3c, 0x40, 0xe1, 0x00,
+	0xfb, 0xef, 0x54, 0x5a, 0x37, 0x19, 0x71, 0x73, 0xc8, 0x94, 0xb3, 0xe5, 0x40, 0xa9, 0x42, 0x99,
+	0xaa, 0xff, 0xd6, 0xa0, 0xd1, 0xa7, 0xde, 0x0f, 0x23, 0x12, 0x4a, 0x45, 0xdf, 0x65, 0x2a, 0xb8,
+	0xd1, 0xe7, 0xf7, 0x31, 0x17, 0xb4, 0x61, 0x5e, 0x54, 0x8d, 0x98, 0x0a, 0x04, 0x21, 0x46, 0xeb,
+	0xe2, 0x4c, 0xf0, 0x5e, 0xe6, 0x8b, 0x89, 0x71, 0xd6, 0xcf, 0xe0, 0xfd, 0x1c, 0x70, 0xbf, 0x93,
+	0x81, 0xf5, 0x4b, 0x0d, 0xea, 0x7d, 0xea, 0x3d, 0x0f, 0x5d, 0xe9, 0xcc, 0xfb, 0x4d, 0xdb, 0x9e,
+	0x55, 0x48, 0x4e, 0x3d, 0xb3, 0x31, 0x3b, 0xd2, 0x5a, 0x81, 0xb6, 0x4a, 0x67, 0x91, 0xce, 0x95,
+	0x95, 0xac, 0xb5, 0xff, 0x9d, 0xb2, 0x4a, 0x8b, 0xff, 0xe7, 0x4a, 0x59, 0x49, 0x2c, 0x8b, 0xd1,
+	0x53, 0x48, 0xfb, 0xa8, 0x43, 0x42, 0x17, 0x9f, 0x71, 0x9d, 0x1b, 0x76, 0x5d, 0x82, 0x87, 0x0c,
+	0x13, 0x93, 0xfa, 0x29, 0x8a, 0x5d, 0xea, 0xb8, 0x63, 0xcc, 0x35, 0xac, 0xb2, 0x49, 0x9d, 0x43,
+	0xcf, 0xc6, 0xd8, 0xfa, 0xb5, 0xc6, 0x9f, 0x50, 0x7b, 0x47, 0x51, 0x9c, 0x3c, 0x4c, 0x94, 0x3e,
+	0x2c, 0xd8, 0x3a, 0x99, 0xe0, 0x95, 0x43, 0x2d, 0x83, 0x4f, 0xf0, 0x0a, 0x92, 0x45, 0xea, 0xcf,
+	0x1a, 0x9f, 0x58, 0x5e, 0xc4, 0xd1, 0x00, 0x53, 0x6a, 0x0b, 0xd5, 0xef, 0x3b, 0x54, 0x1f, 0x42,
+	0x33, 0x40, 0x67, 0x0e, 0x0e, 0x3d, 0x12, 0x62, 0xc7, 0x43, 0x54, 0xce, 0x1c, 0xf5, 0x00, 0x9d,
+	0x3d, 0xe7, 0xe0, 0x0f, 0x10, 0x15, 0x2d, 0x46, 0x31, 0x65, 0x35, 0x33, 0x25, 0xaf, 0x9d, 0xe5,
+	0xc1, 0xda, 0x14, 0xa8, 0x8e, 0x20, 0x74, 0x10, 0xc5, 0x38, 0xad, 0x29, 0x49, 0xf1, 0x61, 0x4b,
+	0xcc, 0x02, 0x42, 0x3b, 0x49, 0xf1, 0x4e, 0x41, 0x42, 0x42, 0x87, 0x58, 0x4c, 0x42, 0x55, 0x3b,
+	0xa3, 0xad, 0x57, 0xe2, 0x0d, 0x73, 0x10, 0xf9, 0x3e, 0x1e, 0x3c, 0x60, 0xb7, 0xba, 0xf3, 0x50,
+	0x76, 0xcb, 0x83, 0x44, 0x2a, 0x6a, 0x7d, 0x83, 0x3f, 0x48, 0x24, 0x75, 0xeb, 0x70, 0xf6, 0xfb,
+	0xb4, 0x58, 0xf9, 0xb0, 0xb7, 0x2f, 0xa6, 0x8b, 0x07, 0xb8, 0x42, 0xba, 0x53, 0x57, 0x88, 0x5a,
+	0x98, 0xca, 0xe1, 0xd6, 0x8e, 0x2c, 0x4c, 0x05, 0xbb, 0xd5, 0x8a, 0xbf, 0x8a, 0x44, 0xe6, 0xf3,
+	0xe8, 0xde, 0x11, 0x0a, 0xdd, 0x28, 0xc4, 0xee, 0x03, 0x98, 0x71, 0xf7, 0x60, 0x7d, 0x6d, 0xca,
+	0xde, 0xd5, 0xfc, 0x08, 0x9d, 0xa9, 0x69, 0xed, 0xf2, 0x8c, 0xce, 0x83, 0xb7, 0x59, 0xbc, 0x73,
+	0x59, 0x83, 0x52, 0x9f, 0x7a, 0xfa, 0x67, 0x50, 0xcf, 0xfd, 0xd3, 0xb4, 0x36, 0xf9, 0x87, 0xa8,
+	0xf0, 0xd7, 0x8e, 0xf9, 0xe4, 0x5a, 0x56, 0x76, 0xda, 0x21, 0x2c, 0xaa, 0xff, 0xf8, 0x18, 0xb9,
+	0x15, 0x0a, 0xc7, 0xec, 0x5c, 0xc7, 0xc9, 0xb6, 0xfa, 0x1e, 0x2c, 0xa4, 0xcf, 0xff, 0x76, 0x4e,
+	0x58, 0xa2, 0xe6, 0x07, 0xb3, 0xd0, 0x6c, 0x79, 0x0f, 0x2a, 0xf2, 0x71, 0xfb, 0x5e, 0x4e, 0x4e,
+	0x80, 0xe6, 0xe3, 0x19, 0x60, 0x7e, 0x2d, 0x7f, 0x2e, 0x16, 0xd7, 0x32, 0x70, 0x6a, 0x6d, 0xee,
+	0xb9, 0xf6, 0x5d, 0x98, 0x17, 0x4f, 0x2f, 0x3d, 0x6f, 0x21, 0xc3, 0x4c, 0x73, 0x1a, 0xcb, 0x16,
+	0x7e, 0x06, 0xf5, 0xdc, 0x0b, 0x67, 0x6d, 0x96, 0x87, 0x38, 0xab, 0x10, 0x88, 0x99, 0x03, 0xee,
+	0x8f, 0xa0, 0x91, 0x1f, 0x4b, 0xcd, 0x82, 0xd2, 0x0a, 0xcf, 0xb4, 0xae, 0xe7, 0xe5, 0xd4, 0x53,
+	0xa7, 0xc4, 0x82, 0x7a, 0x0a, 0xab, 0xa8, 0xde, 0x8c, 0x61, 0x4e, 0xff, 0x3e, 0x80, 0x32, 0xc8,
+	0xad, 0xe6, 0x16, 0x4c, 0x18, 0xe6, 0xc6, 0x35, 0x8c, 0x6c, 0x9f, 0x03, 0xa8, 0x4d, 0x46, 0x98,
+	0x95, 0x9c, 0x74, 0x86, 0x9b, 0xeb, 0xb3, 0xf1, 0x69, 0x5f, 0xa5, 0xb3, 0xc6, 0x2c, 0x5f, 0x49,
+	0xde, 0x4c, 0x5f, 0x15, 0xaf, 0xff, 0x43, 0x58, 0x54, 0x2f, 0xed, 0x7c, 0x15, 0x28, 0x9c, 0x42,
+	0x15, 0xcc, 0xb8, 0x61, 0x75, 0x1b, 0x9a, 0x85, 0xdb, 0x35, 0x9f, 0x7d, 0x79, 0xa6, 0xf9, 0xf4,
+	0x06, 0xa6, 0x5a, 0x59, 0xe9, 0xa5, 0x94, 0xaf, 0x2c, 0x89, 0x16, 0x2a, 0xab, 0x78, 0x13, 0x70,
+	0x77, 0xa9, 0xdd, 0xbe, 0xe8, 0x2e, 0x85, 0x37, 0xe5, 0xae, 0x59, 0x4d, 0xd9, 0x86, 0x66, 0xa1,
+	0xf1, 0x3e, 0x9e, 0xae, 0x93, 0x8c, 0x59, 0xb0, 0x71, 0x76, 0xdb, 0x33, 0xe7, 0x7f, 0x71, 0x75,
+	0xb1, 0xa9, 0xed, 0x1f, 0xbe, 0x7e, 0xbb, 0xae, 0xbd, 0x79, 0xbb, 0xae, 0xfd, 0xf3, 0xed, 0xba,
+	0xf6, 0x87, 0xcb, 0xf5, 0xb9, 0x37, 0x97, 0xeb, 0x73, 0x7f, 0xbf, 0x5c, 0x9f, 0xfb, 0xe9, 0xb6,
+	0x47, 0x92, 0xe1, 0xf8, 0x68, 0x6b, 0x10, 0x05, 0xe2, 0xdf, 0xf7, 0xc1, 0x10, 0x91, 0x50, 0x7c,
+	0x6e, 0x8b, 0xef, 0x33, 0x49, 0x25, 0xe7, 0x23, 0x4c, 0x8f, 0x2a, 0xfc, 0xdf, 0xf9, 0xdd, 0xff,
+	0x04, 0x00, 0x00, 0xff, 0xff, 0xf1, 0xc6, 0x94, 0x1c, 0x2f, 0x18, 0x00, 0x00,
 }
 
 // Reference imports to suppress errors if they are not otherwise used.
@@ -915,6 +2244,33 @@ type MsgClient interface {
 	// Claim takes what is left of a deposit: the owner after the owner wait, anyone after
 	// the any-address wait (DRT only).
 	Claim(ctx context.Context, in *MsgClaim, opts ...grpc.CallOption) (*MsgClaimResponse, error)
+	// Prediction markets (docs: chain/README.md). CreateMarket escrows the bounty and
+	// commits the test-set portions' hashes.
+	CreateMarket(ctx context.Context, in *MsgCreateMarket, opts ...grpc.CallOption) (*MsgCreateMarketResponse, error)
+	// RevealInitial reveals the portion the chain drew (anyone holding it may); it
+	// opens participation.
+	RevealInitial(ctx context.Context, in *MsgRevealInitial, opts ...grpc.CallOption) (*MsgRevealInitialResponse, error)
+	// CancelMarket closes a market before participation opens (provider only).
+	CancelMarket(ctx context.Context, in *MsgCancelMarket, opts ...grpc.CallOption) (*MsgCancelMarketResponse, error)
+	// JoinMarket contributes one labelled sample with a stake (escrowed).
+	JoinMarket(ctx context.Context, in *MsgJoinMarket, opts ...grpc.CallOption) (*MsgJoinMarketResponse, error)
+	// EndMarket ends participation once the minimum length and contributions are met.
+	EndMarket(ctx context.Context, in *MsgEndMarket, opts ...grpc.CallOption) (*MsgEndMarketResponse, error)
+	// RevealPortion reveals the next committed portion; after the last one the reward
+	// passes run (end-blocker, bounded steps).
+	RevealPortion(ctx context.Context, in *MsgRevealPortion, opts ...grpc.CallOption) (*MsgRevealPortionResponse, error)
+	// AbortMarket closes a market whose portions were not all revealed in time: the
+	// bounty is shared by the stakes.
+	AbortMarket(ctx context.Context, in *MsgAbortMarket, opts ...grpc.CallOption) (*MsgAbortMarketResponse, error)
+	// ProcessRewards runs reward steps now, paid by the sender's gas, on top of the
+	// end-blocker's.
+	ProcessRewards(ctx context.Context, in *MsgProcessRewards, opts ...grpc.CallOption) (*MsgProcessRewardsResponse, error)
+	// Collect pays a finished market's contribution its balance.
+	Collect(ctx context.Context, in *MsgCollect, opts ...grpc.CallOption) (*MsgCollectResponse, error)
+	// ReclaimBounty pays the provider what is left of the bounty pool.
+	ReclaimBounty(ctx context.Context, in *MsgReclaimBounty, opts ...grpc.CallOption) (*MsgReclaimBountyResponse, error)
+	// ClaimAbandoned pays the provider a balance nobody collected within the abandon wait.
+	ClaimAbandoned(ctx context.Context, in *MsgClaimAbandoned, opts ...grpc.CallOption) (*MsgClaimAbandonedResponse, error)
 }
 
 type msgClient struct {
@@ -979,6 +2335,105 @@ func (c *msgClient) Claim(ctx context.Context, in *MsgClaim, opts ...grpc.CallOp
 	return out, nil
 }
 
+func (c *msgClient) CreateMarket(ctx context.Context, in *MsgCreateMarket, opts ...grpc.CallOption) (*MsgCreateMarketResponse, error) {
+	out := new(MsgCreateMarketResponse)
+	err := c.cc.Invoke(ctx, "/merit.v1.Msg/CreateMarket", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *msgClient) RevealInitial(ctx context.Context, in *MsgRevealInitial, opts ...grpc.CallOption) (*MsgRevealInitialResponse, error) {
+	out := new(MsgRevealInitialResponse)
+	err := c.cc.Invoke(ctx, "/merit.v1.Msg/RevealInitial", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *msgClient) CancelMarket(ctx context.Context, in *MsgCancelMarket, opts ...grpc.CallOption) (*MsgCancelMarketResponse, error) {
+	out := new(MsgCancelMarketResponse)
+	err := c.cc.Invoke(ctx, "/merit.v1.Msg/CancelMarket", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *msgClient) JoinMarket(ctx context.Context, in *MsgJoinMarket, opts ...grpc.CallOption) (*MsgJoinMarketResponse, error) {
+	out := new(MsgJoinMarketResponse)
+	err := c.cc.Invoke(ctx, "/merit.v1.Msg/JoinMarket", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *msgClient) EndMarket(ctx context.Context, in *MsgEndMarket, opts ...grpc.CallOption) (*MsgEndMarketResponse, error) {
+	out := new(MsgEndMarketResponse)
+	err := c.cc.Invoke(ctx, "/merit.v1.Msg/EndMarket", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *msgClient) RevealPortion(ctx context.Context, in *MsgRevealPortion, opts ...grpc.CallOption) (*MsgRevealPortionResponse, error) {
+	out := new(MsgRevealPortionResponse)
+	err := c.cc.Invoke(ctx, "/merit.v1.Msg/RevealPortion", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *msgClient) AbortMarket(ctx context.Context, in *MsgAbortMarket, opts ...grpc.CallOption) (*MsgAbortMarketResponse, error) {
+	out := new(MsgAbortMarketResponse)
+	err := c.cc.Invoke(ctx, "/merit.v1.Msg/AbortMarket", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *msgClient) ProcessRewards(ctx context.Context, in *MsgProcessRewards, opts ...grpc.CallOption) (*MsgProcessRewardsResponse, error) {
+	out := new(MsgProcessRewardsResponse)
+	err := c.cc.Invoke(ctx, "/merit.v1.Msg/ProcessRewards", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *msgClient) Collect(ctx context.Context, in *MsgCollect, opts ...grpc.CallOption) (*MsgCollectResponse, error) {
+	out := new(MsgCollectResponse)
+	err := c.cc.Invoke(ctx, "/merit.v1.Msg/Collect", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *msgClient) ReclaimBounty(ctx context.Context, in *MsgReclaimBounty, opts ...grpc.CallOption) (*MsgReclaimBountyResponse, error) {
+	out := new(MsgReclaimBountyResponse)
+	err := c.cc.Invoke(ctx, "/merit.v1.Msg/ReclaimBounty", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *msgClient) ClaimAbandoned(ctx context.Context, in *MsgClaimAbandoned, opts ...grpc.CallOption) (*MsgClaimAbandonedResponse, error) {
+	out := new(MsgClaimAbandonedResponse)
+	err := c.cc.Invoke(ctx, "/merit.v1.Msg/ClaimAbandoned", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // MsgServer is the server API for Msg service.
 type MsgServer interface {
 	// UpdateParams changes the parameters (governance authority only).
@@ -997,6 +2452,33 @@ type MsgServer interface {
 	// Claim takes what is left of a deposit: the owner after the owner wait, anyone after
 	// the any-address wait (DRT only).
 	Claim(context.Context, *MsgClaim) (*MsgClaimResponse, error)
+	// Prediction markets (docs: chain/README.md). CreateMarket escrows the bounty and
+	// commits the test-set portions' hashes.
+	CreateMarket(context.Context, *MsgCreateMarket) (*MsgCreateMarketResponse, error)
+	// RevealInitial reveals the portion the chain drew (anyone holding it may); it
+	// opens participation.
+	RevealInitial(context.Context, *MsgRevealInitial) (*MsgRevealInitialResponse, error)
+	// CancelMarket closes a market before participation opens (provider only).
+	CancelMarket(context.Context, *MsgCancelMarket) (*MsgCancelMarketResponse, error)
+	// JoinMarket contributes one labelled sample with a stake (escrowed).
+	JoinMarket(context.Context, *MsgJoinMarket) (*MsgJoinMarketResponse, error)
+	// EndMarket ends participation once the minimum length and contributions are met.
+	EndMarket(context.Context, *MsgEndMarket) (*MsgEndMarketResponse, error)
+	// RevealPortion reveals the next committed portion; after the last one the reward
+	// passes run (end-blocker, bounded steps).
+	RevealPortion(context.Context, *MsgRevealPortion) (*MsgRevealPortionResponse, error)
+	// AbortMarket closes a market whose portions were not all revealed in time: the
+	// bounty is shared by the stakes.
+	AbortMarket(context.Context, *MsgAbortMarket) (*MsgAbortMarketResponse, error)
+	// ProcessRewards runs reward steps now, paid by the sender's gas, on top of the
+	// end-blocker's.
+	ProcessRewards(context.Context, *MsgProcessRewards) (*MsgProcessRewardsResponse, error)
+	// Collect pays a finished market's contribution its balance.
+	Collect(context.Context, *MsgCollect) (*MsgCollectResponse, error)
+	// ReclaimBounty pays the provider what is left of the bounty pool.
+	ReclaimBounty(context.Context, *MsgReclaimBounty) (*MsgReclaimBountyResponse, error)
+	// ClaimAbandoned pays the provider a balance nobody collected within the abandon wait.
+	ClaimAbandoned(context.Context, *MsgClaimAbandoned) (*MsgClaimAbandonedResponse, error)
 }
 
 // UnimplementedMsgServer can be embedded to have forward compatible implementations.
@@ -1020,6 +2502,39 @@ func (*UnimplementedMsgServer) Report(ctx context.Context, req *MsgReport) (*Msg
 }
 func (*UnimplementedMsgServer) Claim(ctx context.Context, req *MsgClaim) (*MsgClaimResponse, error) {
 	return nil, status.Errorf(codes.Unimplemented, "method Claim not implemented")
+}
+func (*UnimplementedMsgServer) CreateMarket(ctx context.Context, req *MsgCreateMarket) (*MsgCreateMarketResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method CreateMarket not implemented")
+}
+func (*UnimplementedMsgServer) RevealInitial(ctx context.Context, req *MsgRevealInitial) (*MsgRevealInitialResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method RevealInitial not implemented")
+}
+func (*UnimplementedMsgServer) CancelMarket(ctx context.Context, req *MsgCancelMarket) (*MsgCancelMarketResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method CancelMarket not implemented")
+}
+func (*UnimplementedMsgServer) JoinMarket(ctx context.Context, req *MsgJoinMarket) (*MsgJoinMarketResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method JoinMarket not implemented")
+}
+func (*UnimplementedMsgServer) EndMarket(ctx context.Context, req *MsgEndMarket) (*MsgEndMarketResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method EndMarket not implemented")
+}
+func (*UnimplementedMsgServer) RevealPortion(ctx context.Context, req *MsgRevealPortion) (*MsgRevealPortionResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method RevealPortion not implemented")
+}
+func (*UnimplementedMsgServer) AbortMarket(ctx context.Context, req *MsgAbortMarket) (*MsgAbortMarketResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method AbortMarket not implemented")
+}
+func (*UnimplementedMsgServer) ProcessRewards(ctx context.Context, req *MsgProcessRewards) (*MsgProcessRewardsResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method ProcessRewards not implemented")
+}
+func (*UnimplementedMsgServer) Collect(ctx context.Context, req *MsgCollect) (*MsgCollectResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method Collect not implemented")
+}
+func (*UnimplementedMsgServer) ReclaimBounty(ctx context.Context, req *MsgReclaimBounty) (*MsgReclaimBountyResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method ReclaimBounty not implemented")
+}
+func (*UnimplementedMsgServer) ClaimAbandoned(ctx context.Context, req *MsgClaimAbandoned) (*MsgClaimAbandonedResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method ClaimAbandoned not implemented")
 }
 
 func RegisterMsgServer(s grpc1.Server, srv MsgServer) {
@@ -1134,6 +2649,204 @@ func _Msg_Claim_Handler(srv interface{}, ctx context.Context, dec func(interface
 	return interceptor(ctx, in, info, handler)
 }
 
+func _Msg_CreateMarket_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(MsgCreateMarket)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(MsgServer).CreateMarket(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/merit.v1.Msg/CreateMarket",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(MsgServer).CreateMarket(ctx, req.(*MsgCreateMarket))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Msg_RevealInitial_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(MsgRevealInitial)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(MsgServer).RevealInitial(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/merit.v1.Msg/RevealInitial",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(MsgServer).RevealInitial(ctx, req.(*MsgRevealInitial))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Msg_CancelMarket_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(MsgCancelMarket)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(MsgServer).CancelMarket(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/merit.v1.Msg/CancelMarket",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(MsgServer).CancelMarket(ctx, req.(*MsgCancelMarket))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Msg_JoinMarket_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(MsgJoinMarket)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(MsgServer).JoinMarket(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/merit.v1.Msg/JoinMarket",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(MsgServer).JoinMarket(ctx, req.(*MsgJoinMarket))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Msg_EndMarket_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(MsgEndMarket)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(MsgServer).EndMarket(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/merit.v1.Msg/EndMarket",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(MsgServer).EndMarket(ctx, req.(*MsgEndMarket))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Msg_RevealPortion_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(MsgRevealPortion)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(MsgServer).RevealPortion(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/merit.v1.Msg/RevealPortion",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(MsgServer).RevealPortion(ctx, req.(*MsgRevealPortion))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Msg_AbortMarket_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(MsgAbortMarket)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(MsgServer).AbortMarket(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/merit.v1.Msg/AbortMarket",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(MsgServer).AbortMarket(ctx, req.(*MsgAbortMarket))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Msg_ProcessRewards_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(MsgProcessRewards)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(MsgServer).ProcessRewards(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/merit.v1.Msg/ProcessRewards",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(MsgServer).ProcessRewards(ctx, req.(*MsgProcessRewards))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Msg_Collect_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(MsgCollect)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(MsgServer).Collect(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/merit.v1.Msg/Collect",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(MsgServer).Collect(ctx, req.(*MsgCollect))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Msg_ReclaimBounty_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(MsgReclaimBounty)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(MsgServer).ReclaimBounty(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/merit.v1.Msg/ReclaimBounty",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(MsgServer).ReclaimBounty(ctx, req.(*MsgReclaimBounty))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Msg_ClaimAbandoned_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(MsgClaimAbandoned)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(MsgServer).ClaimAbandoned(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/merit.v1.Msg/ClaimAbandoned",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(MsgServer).ClaimAbandoned(ctx, req.(*MsgClaimAbandoned))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 var Msg_serviceDesc = _Msg_serviceDesc
 var _Msg_serviceDesc = grpc.ServiceDesc{
 	ServiceName: "merit.v1.Msg",
@@ -1162,6 +2875,50 @@ var _Msg_serviceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "Claim",
 			Handler:    _Msg_Claim_Handler,
+		},
+		{
+			MethodName: "CreateMarket",
+			Handler:    _Msg_CreateMarket_Handler,
+		},
+		{
+			MethodName: "RevealInitial",
+			Handler:    _Msg_RevealInitial_Handler,
+		},
+		{
+			MethodName: "CancelMarket",
+			Handler:    _Msg_CancelMarket_Handler,
+		},
+		{
+			MethodName: "JoinMarket",
+			Handler:    _Msg_JoinMarket_Handler,
+		},
+		{
+			MethodName: "EndMarket",
+			Handler:    _Msg_EndMarket_Handler,
+		},
+		{
+			MethodName: "RevealPortion",
+			Handler:    _Msg_RevealPortion_Handler,
+		},
+		{
+			MethodName: "AbortMarket",
+			Handler:    _Msg_AbortMarket_Handler,
+		},
+		{
+			MethodName: "ProcessRewards",
+			Handler:    _Msg_ProcessRewards_Handler,
+		},
+		{
+			MethodName: "Collect",
+			Handler:    _Msg_Collect_Handler,
+		},
+		{
+			MethodName: "ReclaimBounty",
+			Handler:    _Msg_ReclaimBounty_Handler,
+		},
+		{
+			MethodName: "ClaimAbandoned",
+			Handler:    _Msg_ClaimAbandoned_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},
@@ -1690,6 +3447,861 @@ func (m *MsgClaimResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	return len(dAtA) - i, nil
 }
 
+func (m *MsgCreateMarket) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgCreateMarket) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgCreateMarket) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.RevealTimeout != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.RevealTimeout))
+		i--
+		dAtA[i] = 0x1
+		i--
+		dAtA[i] = 0x80
+	}
+	if m.MinDuration != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.MinDuration))
+		i--
+		dAtA[i] = 0x78
+	}
+	if m.MinContributions != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.MinContributions))
+		i--
+		dAtA[i] = 0x70
+	}
+	if m.MinStake != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.MinStake))
+		i--
+		dAtA[i] = 0x68
+	}
+	if len(m.PortionHashes) > 0 {
+		for iNdEx := len(m.PortionHashes) - 1; iNdEx >= 0; iNdEx-- {
+			i -= len(m.PortionHashes[iNdEx])
+			copy(dAtA[i:], m.PortionHashes[iNdEx])
+			i = encodeVarintTx(dAtA, i, uint64(len(m.PortionHashes[iNdEx])))
+			i--
+			dAtA[i] = 0x62
+		}
+	}
+	if m.Bounty != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.Bounty))
+		i--
+		dAtA[i] = 0x58
+	}
+	if len(m.InitialModel) > 0 {
+		i -= len(m.InitialModel)
+		copy(dAtA[i:], m.InitialModel)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.InitialModel)))
+		i--
+		dAtA[i] = 0x52
+	}
+	if m.K != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.K))
+		i--
+		dAtA[i] = 0x48
+	}
+	if m.AlphaMicro != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.AlphaMicro))
+		i--
+		dAtA[i] = 0x40
+	}
+	if m.LearningRate != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.LearningRate))
+		i--
+		dAtA[i] = 0x38
+	}
+	if m.Bound != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.Bound))
+		i--
+		dAtA[i] = 0x30
+	}
+	if m.ScaleExp != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.ScaleExp))
+		i--
+		dAtA[i] = 0x28
+	}
+	if m.Classes != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.Classes))
+		i--
+		dAtA[i] = 0x20
+	}
+	if m.Dims != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.Dims))
+		i--
+		dAtA[i] = 0x18
+	}
+	if len(m.Family) > 0 {
+		i -= len(m.Family)
+		copy(dAtA[i:], m.Family)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.Family)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if len(m.Provider) > 0 {
+		i -= len(m.Provider)
+		copy(dAtA[i:], m.Provider)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.Provider)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgCreateMarketResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgCreateMarketResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgCreateMarketResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.InitialPortion != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.InitialPortion))
+		i--
+		dAtA[i] = 0x10
+	}
+	if m.MarketId != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.MarketId))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgRevealInitial) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgRevealInitial) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgRevealInitial) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.Portion) > 0 {
+		i -= len(m.Portion)
+		copy(dAtA[i:], m.Portion)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.Portion)))
+		i--
+		dAtA[i] = 0x1a
+	}
+	if m.MarketId != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.MarketId))
+		i--
+		dAtA[i] = 0x10
+	}
+	if len(m.Sender) > 0 {
+		i -= len(m.Sender)
+		copy(dAtA[i:], m.Sender)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.Sender)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgRevealInitialResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgRevealInitialResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgRevealInitialResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgCancelMarket) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgCancelMarket) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgCancelMarket) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.MarketId != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.MarketId))
+		i--
+		dAtA[i] = 0x10
+	}
+	if len(m.Provider) > 0 {
+		i -= len(m.Provider)
+		copy(dAtA[i:], m.Provider)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.Provider)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgCancelMarketResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgCancelMarketResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgCancelMarketResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgJoinMarket) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgJoinMarket) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgJoinMarket) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.Stake != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.Stake))
+		i--
+		dAtA[i] = 0x30
+	}
+	if len(m.Row) > 0 {
+		i -= len(m.Row)
+		copy(dAtA[i:], m.Row)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.Row)))
+		i--
+		dAtA[i] = 0x2a
+	}
+	if m.Label != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.Label))
+		i--
+		dAtA[i] = 0x20
+	}
+	if len(m.Features) > 0 {
+		dAtA5 := make([]byte, len(m.Features)*5)
+		var j6 int
+		for _, num := range m.Features {
+			x7 := (uint32(num) << 1) ^ uint32((num >> 31))
+			for x7 >= 1<<7 {
+				dAtA5[j6] = uint8(uint64(x7)&0x7f | 0x80)
+				j6++
+				x7 >>= 7
+			}
+			dAtA5[j6] = uint8(x7)
+			j6++
+		}
+		i -= j6
+		copy(dAtA[i:], dAtA5[:j6])
+		i = encodeVarintTx(dAtA, i, uint64(j6))
+		i--
+		dAtA[i] = 0x1a
+	}
+	if m.MarketId != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.MarketId))
+		i--
+		dAtA[i] = 0x10
+	}
+	if len(m.Contributor) > 0 {
+		i -= len(m.Contributor)
+		copy(dAtA[i:], m.Contributor)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.Contributor)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgJoinMarketResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgJoinMarketResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgJoinMarketResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.DataHash) > 0 {
+		i -= len(m.DataHash)
+		copy(dAtA[i:], m.DataHash)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.DataHash)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if m.ContributionId != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.ContributionId))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgEndMarket) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgEndMarket) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgEndMarket) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.MarketId != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.MarketId))
+		i--
+		dAtA[i] = 0x10
+	}
+	if len(m.Sender) > 0 {
+		i -= len(m.Sender)
+		copy(dAtA[i:], m.Sender)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.Sender)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgEndMarketResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgEndMarketResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgEndMarketResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgRevealPortion) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgRevealPortion) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgRevealPortion) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.Portion) > 0 {
+		i -= len(m.Portion)
+		copy(dAtA[i:], m.Portion)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.Portion)))
+		i--
+		dAtA[i] = 0x1a
+	}
+	if m.MarketId != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.MarketId))
+		i--
+		dAtA[i] = 0x10
+	}
+	if len(m.Sender) > 0 {
+		i -= len(m.Sender)
+		copy(dAtA[i:], m.Sender)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.Sender)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgRevealPortionResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgRevealPortionResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgRevealPortionResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.RewardsDue {
+		i--
+		if m.RewardsDue {
+			dAtA[i] = 1
+		} else {
+			dAtA[i] = 0
+		}
+		i--
+		dAtA[i] = 0x10
+	}
+	if m.PortionIndex != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.PortionIndex))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgAbortMarket) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgAbortMarket) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgAbortMarket) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.MarketId != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.MarketId))
+		i--
+		dAtA[i] = 0x10
+	}
+	if len(m.Sender) > 0 {
+		i -= len(m.Sender)
+		copy(dAtA[i:], m.Sender)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.Sender)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgAbortMarketResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgAbortMarketResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgAbortMarketResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgProcessRewards) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgProcessRewards) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgProcessRewards) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.MaxEngineGas != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.MaxEngineGas))
+		i--
+		dAtA[i] = 0x18
+	}
+	if m.MarketId != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.MarketId))
+		i--
+		dAtA[i] = 0x10
+	}
+	if len(m.Sender) > 0 {
+		i -= len(m.Sender)
+		copy(dAtA[i:], m.Sender)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.Sender)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgProcessRewardsResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgProcessRewardsResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgProcessRewardsResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.Finished {
+		i--
+		if m.Finished {
+			dAtA[i] = 1
+		} else {
+			dAtA[i] = 0
+		}
+		i--
+		dAtA[i] = 0x18
+	}
+	if m.Passes != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.Passes))
+		i--
+		dAtA[i] = 0x10
+	}
+	if m.Scored != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.Scored))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgCollect) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgCollect) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgCollect) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.ContributionId != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.ContributionId))
+		i--
+		dAtA[i] = 0x18
+	}
+	if m.MarketId != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.MarketId))
+		i--
+		dAtA[i] = 0x10
+	}
+	if len(m.Contributor) > 0 {
+		i -= len(m.Contributor)
+		copy(dAtA[i:], m.Contributor)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.Contributor)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgCollectResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgCollectResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgCollectResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.Amount != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.Amount))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgReclaimBounty) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgReclaimBounty) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgReclaimBounty) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.MarketId != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.MarketId))
+		i--
+		dAtA[i] = 0x10
+	}
+	if len(m.Provider) > 0 {
+		i -= len(m.Provider)
+		copy(dAtA[i:], m.Provider)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.Provider)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgReclaimBountyResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgReclaimBountyResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgReclaimBountyResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.Amount != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.Amount))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgClaimAbandoned) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgClaimAbandoned) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgClaimAbandoned) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.ContributionId != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.ContributionId))
+		i--
+		dAtA[i] = 0x18
+	}
+	if m.MarketId != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.MarketId))
+		i--
+		dAtA[i] = 0x10
+	}
+	if len(m.Provider) > 0 {
+		i -= len(m.Provider)
+		copy(dAtA[i:], m.Provider)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.Provider)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgClaimAbandonedResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgClaimAbandonedResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgClaimAbandonedResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.Amount != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.Amount))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
 func encodeVarintTx(dAtA []byte, offset int, v uint64) int {
 	offset -= sovTx(v)
 	base := offset
@@ -1935,6 +4547,399 @@ func (m *MsgClaim) Size() (n int) {
 }
 
 func (m *MsgClaimResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.Amount != 0 {
+		n += 1 + sovTx(uint64(m.Amount))
+	}
+	return n
+}
+
+func (m *MsgCreateMarket) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Provider)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	l = len(m.Family)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	if m.Dims != 0 {
+		n += 1 + sovTx(uint64(m.Dims))
+	}
+	if m.Classes != 0 {
+		n += 1 + sovTx(uint64(m.Classes))
+	}
+	if m.ScaleExp != 0 {
+		n += 1 + sovTx(uint64(m.ScaleExp))
+	}
+	if m.Bound != 0 {
+		n += 1 + sovTx(uint64(m.Bound))
+	}
+	if m.LearningRate != 0 {
+		n += 1 + sovTx(uint64(m.LearningRate))
+	}
+	if m.AlphaMicro != 0 {
+		n += 1 + sovTx(uint64(m.AlphaMicro))
+	}
+	if m.K != 0 {
+		n += 1 + sovTx(uint64(m.K))
+	}
+	l = len(m.InitialModel)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	if m.Bounty != 0 {
+		n += 1 + sovTx(uint64(m.Bounty))
+	}
+	if len(m.PortionHashes) > 0 {
+		for _, b := range m.PortionHashes {
+			l = len(b)
+			n += 1 + l + sovTx(uint64(l))
+		}
+	}
+	if m.MinStake != 0 {
+		n += 1 + sovTx(uint64(m.MinStake))
+	}
+	if m.MinContributions != 0 {
+		n += 1 + sovTx(uint64(m.MinContributions))
+	}
+	if m.MinDuration != 0 {
+		n += 1 + sovTx(uint64(m.MinDuration))
+	}
+	if m.RevealTimeout != 0 {
+		n += 2 + sovTx(uint64(m.RevealTimeout))
+	}
+	return n
+}
+
+func (m *MsgCreateMarketResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.MarketId != 0 {
+		n += 1 + sovTx(uint64(m.MarketId))
+	}
+	if m.InitialPortion != 0 {
+		n += 1 + sovTx(uint64(m.InitialPortion))
+	}
+	return n
+}
+
+func (m *MsgRevealInitial) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Sender)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	if m.MarketId != 0 {
+		n += 1 + sovTx(uint64(m.MarketId))
+	}
+	l = len(m.Portion)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	return n
+}
+
+func (m *MsgRevealInitialResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	return n
+}
+
+func (m *MsgCancelMarket) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Provider)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	if m.MarketId != 0 {
+		n += 1 + sovTx(uint64(m.MarketId))
+	}
+	return n
+}
+
+func (m *MsgCancelMarketResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	return n
+}
+
+func (m *MsgJoinMarket) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Contributor)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	if m.MarketId != 0 {
+		n += 1 + sovTx(uint64(m.MarketId))
+	}
+	if len(m.Features) > 0 {
+		l = 0
+		for _, e := range m.Features {
+			l += sozTx(uint64(e))
+		}
+		n += 1 + sovTx(uint64(l)) + l
+	}
+	if m.Label != 0 {
+		n += 1 + sovTx(uint64(m.Label))
+	}
+	l = len(m.Row)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	if m.Stake != 0 {
+		n += 1 + sovTx(uint64(m.Stake))
+	}
+	return n
+}
+
+func (m *MsgJoinMarketResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.ContributionId != 0 {
+		n += 1 + sovTx(uint64(m.ContributionId))
+	}
+	l = len(m.DataHash)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	return n
+}
+
+func (m *MsgEndMarket) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Sender)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	if m.MarketId != 0 {
+		n += 1 + sovTx(uint64(m.MarketId))
+	}
+	return n
+}
+
+func (m *MsgEndMarketResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	return n
+}
+
+func (m *MsgRevealPortion) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Sender)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	if m.MarketId != 0 {
+		n += 1 + sovTx(uint64(m.MarketId))
+	}
+	l = len(m.Portion)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	return n
+}
+
+func (m *MsgRevealPortionResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.PortionIndex != 0 {
+		n += 1 + sovTx(uint64(m.PortionIndex))
+	}
+	if m.RewardsDue {
+		n += 2
+	}
+	return n
+}
+
+func (m *MsgAbortMarket) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Sender)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	if m.MarketId != 0 {
+		n += 1 + sovTx(uint64(m.MarketId))
+	}
+	return n
+}
+
+func (m *MsgAbortMarketResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	return n
+}
+
+func (m *MsgProcessRewards) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Sender)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	if m.MarketId != 0 {
+		n += 1 + sovTx(uint64(m.MarketId))
+	}
+	if m.MaxEngineGas != 0 {
+		n += 1 + sovTx(uint64(m.MaxEngineGas))
+	}
+	return n
+}
+
+func (m *MsgProcessRewardsResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.Scored != 0 {
+		n += 1 + sovTx(uint64(m.Scored))
+	}
+	if m.Passes != 0 {
+		n += 1 + sovTx(uint64(m.Passes))
+	}
+	if m.Finished {
+		n += 2
+	}
+	return n
+}
+
+func (m *MsgCollect) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Contributor)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	if m.MarketId != 0 {
+		n += 1 + sovTx(uint64(m.MarketId))
+	}
+	if m.ContributionId != 0 {
+		n += 1 + sovTx(uint64(m.ContributionId))
+	}
+	return n
+}
+
+func (m *MsgCollectResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.Amount != 0 {
+		n += 1 + sovTx(uint64(m.Amount))
+	}
+	return n
+}
+
+func (m *MsgReclaimBounty) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Provider)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	if m.MarketId != 0 {
+		n += 1 + sovTx(uint64(m.MarketId))
+	}
+	return n
+}
+
+func (m *MsgReclaimBountyResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.Amount != 0 {
+		n += 1 + sovTx(uint64(m.Amount))
+	}
+	return n
+}
+
+func (m *MsgClaimAbandoned) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Provider)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	if m.MarketId != 0 {
+		n += 1 + sovTx(uint64(m.MarketId))
+	}
+	if m.ContributionId != 0 {
+		n += 1 + sovTx(uint64(m.ContributionId))
+	}
+	return n
+}
+
+func (m *MsgClaimAbandonedResponse) Size() (n int) {
 	if m == nil {
 		return 0
 	}
@@ -3511,6 +6516,2494 @@ func (m *MsgClaimResponse) Unmarshal(dAtA []byte) error {
 		}
 		if fieldNum <= 0 {
 			return fmt.Errorf("proto: MsgClaimResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Amount", wireType)
+			}
+			m.Amount = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Amount |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgCreateMarket) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgCreateMarket: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgCreateMarket: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Provider", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Provider = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Family", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Family = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 3:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Dims", wireType)
+			}
+			m.Dims = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Dims |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 4:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Classes", wireType)
+			}
+			m.Classes = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Classes |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 5:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ScaleExp", wireType)
+			}
+			m.ScaleExp = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.ScaleExp |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 6:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Bound", wireType)
+			}
+			m.Bound = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Bound |= int32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 7:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field LearningRate", wireType)
+			}
+			m.LearningRate = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.LearningRate |= int32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 8:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field AlphaMicro", wireType)
+			}
+			m.AlphaMicro = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.AlphaMicro |= int64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 9:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field K", wireType)
+			}
+			m.K = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.K |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 10:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field InitialModel", wireType)
+			}
+			var byteLen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				byteLen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if byteLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.InitialModel = append(m.InitialModel[:0], dAtA[iNdEx:postIndex]...)
+			if m.InitialModel == nil {
+				m.InitialModel = []byte{}
+			}
+			iNdEx = postIndex
+		case 11:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Bounty", wireType)
+			}
+			m.Bounty = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Bounty |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 12:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field PortionHashes", wireType)
+			}
+			var byteLen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				byteLen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if byteLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.PortionHashes = append(m.PortionHashes, make([]byte, postIndex-iNdEx))
+			copy(m.PortionHashes[len(m.PortionHashes)-1], dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 13:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field MinStake", wireType)
+			}
+			m.MinStake = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.MinStake |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 14:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field MinContributions", wireType)
+			}
+			m.MinContributions = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.MinContributions |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 15:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field MinDuration", wireType)
+			}
+			m.MinDuration = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.MinDuration |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 16:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field RevealTimeout", wireType)
+			}
+			m.RevealTimeout = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.RevealTimeout |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgCreateMarketResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgCreateMarketResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgCreateMarketResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field MarketId", wireType)
+			}
+			m.MarketId = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.MarketId |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field InitialPortion", wireType)
+			}
+			m.InitialPortion = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.InitialPortion |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgRevealInitial) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgRevealInitial: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgRevealInitial: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Sender", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Sender = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field MarketId", wireType)
+			}
+			m.MarketId = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.MarketId |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Portion", wireType)
+			}
+			var byteLen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				byteLen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if byteLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Portion = append(m.Portion[:0], dAtA[iNdEx:postIndex]...)
+			if m.Portion == nil {
+				m.Portion = []byte{}
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgRevealInitialResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgRevealInitialResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgRevealInitialResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgCancelMarket) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgCancelMarket: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgCancelMarket: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Provider", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Provider = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field MarketId", wireType)
+			}
+			m.MarketId = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.MarketId |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgCancelMarketResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgCancelMarketResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgCancelMarketResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgJoinMarket) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgJoinMarket: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgJoinMarket: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Contributor", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Contributor = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field MarketId", wireType)
+			}
+			m.MarketId = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.MarketId |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 3:
+			if wireType == 0 {
+				var v int32
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return ErrIntOverflowTx
+					}
+					if iNdEx >= l {
+						return io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					v |= int32(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				v = int32((uint32(v) >> 1) ^ uint32(((v&1)<<31)>>31))
+				m.Features = append(m.Features, v)
+			} else if wireType == 2 {
+				var packedLen int
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return ErrIntOverflowTx
+					}
+					if iNdEx >= l {
+						return io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					packedLen |= int(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				if packedLen < 0 {
+					return ErrInvalidLengthTx
+				}
+				postIndex := iNdEx + packedLen
+				if postIndex < 0 {
+					return ErrInvalidLengthTx
+				}
+				if postIndex > l {
+					return io.ErrUnexpectedEOF
+				}
+				var elementCount int
+				var count int
+				for _, integer := range dAtA[iNdEx:postIndex] {
+					if integer < 128 {
+						count++
+					}
+				}
+				elementCount = count
+				if elementCount != 0 && len(m.Features) == 0 {
+					m.Features = make([]int32, 0, elementCount)
+				}
+				for iNdEx < postIndex {
+					var v int32
+					for shift := uint(0); ; shift += 7 {
+						if shift >= 64 {
+							return ErrIntOverflowTx
+						}
+						if iNdEx >= l {
+							return io.ErrUnexpectedEOF
+						}
+						b := dAtA[iNdEx]
+						iNdEx++
+						v |= int32(b&0x7F) << shift
+						if b < 0x80 {
+							break
+						}
+					}
+					v = int32((uint32(v) >> 1) ^ uint32(((v&1)<<31)>>31))
+					m.Features = append(m.Features, v)
+				}
+			} else {
+				return fmt.Errorf("proto: wrong wireType = %d for field Features", wireType)
+			}
+		case 4:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Label", wireType)
+			}
+			m.Label = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Label |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 5:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Row", wireType)
+			}
+			var byteLen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				byteLen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if byteLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Row = append(m.Row[:0], dAtA[iNdEx:postIndex]...)
+			if m.Row == nil {
+				m.Row = []byte{}
+			}
+			iNdEx = postIndex
+		case 6:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Stake", wireType)
+			}
+			m.Stake = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Stake |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgJoinMarketResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgJoinMarketResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgJoinMarketResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ContributionId", wireType)
+			}
+			m.ContributionId = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.ContributionId |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field DataHash", wireType)
+			}
+			var byteLen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				byteLen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if byteLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.DataHash = append(m.DataHash[:0], dAtA[iNdEx:postIndex]...)
+			if m.DataHash == nil {
+				m.DataHash = []byte{}
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgEndMarket) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgEndMarket: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgEndMarket: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Sender", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Sender = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field MarketId", wireType)
+			}
+			m.MarketId = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.MarketId |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgEndMarketResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgEndMarketResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgEndMarketResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgRevealPortion) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgRevealPortion: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgRevealPortion: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Sender", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Sender = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field MarketId", wireType)
+			}
+			m.MarketId = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.MarketId |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Portion", wireType)
+			}
+			var byteLen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				byteLen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if byteLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Portion = append(m.Portion[:0], dAtA[iNdEx:postIndex]...)
+			if m.Portion == nil {
+				m.Portion = []byte{}
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgRevealPortionResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgRevealPortionResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgRevealPortionResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field PortionIndex", wireType)
+			}
+			m.PortionIndex = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.PortionIndex |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field RewardsDue", wireType)
+			}
+			var v int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				v |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			m.RewardsDue = bool(v != 0)
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgAbortMarket) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgAbortMarket: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgAbortMarket: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Sender", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Sender = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field MarketId", wireType)
+			}
+			m.MarketId = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.MarketId |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgAbortMarketResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgAbortMarketResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgAbortMarketResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgProcessRewards) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgProcessRewards: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgProcessRewards: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Sender", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Sender = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field MarketId", wireType)
+			}
+			m.MarketId = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.MarketId |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 3:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field MaxEngineGas", wireType)
+			}
+			m.MaxEngineGas = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.MaxEngineGas |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgProcessRewardsResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgProcessRewardsResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgProcessRewardsResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Scored", wireType)
+			}
+			m.Scored = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Scored |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Passes", wireType)
+			}
+			m.Passes = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Passes |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 3:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Finished", wireType)
+			}
+			var v int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				v |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			m.Finished = bool(v != 0)
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgCollect) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgCollect: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgCollect: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Contributor", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Contributor = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field MarketId", wireType)
+			}
+			m.MarketId = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.MarketId |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 3:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ContributionId", wireType)
+			}
+			m.ContributionId = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.ContributionId |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgCollectResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgCollectResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgCollectResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Amount", wireType)
+			}
+			m.Amount = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Amount |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgReclaimBounty) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgReclaimBounty: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgReclaimBounty: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Provider", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Provider = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field MarketId", wireType)
+			}
+			m.MarketId = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.MarketId |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgReclaimBountyResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgReclaimBountyResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgReclaimBountyResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Amount", wireType)
+			}
+			m.Amount = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Amount |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgClaimAbandoned) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgClaimAbandoned: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgClaimAbandoned: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Provider", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Provider = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field MarketId", wireType)
+			}
+			m.MarketId = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.MarketId |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 3:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ContributionId", wireType)
+			}
+			m.ContributionId = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.ContributionId |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgClaimAbandonedResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgClaimAbandonedResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgClaimAbandonedResponse: illegal tag %d (wire type %d)", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
