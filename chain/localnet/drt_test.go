@@ -160,7 +160,7 @@ func drtScenario() Scenario {
 			h.Logf("the owner claimed dave's deposit through %s", h.Net.Nodes[h.Down].Name)
 
 			ht := h.WaitBlocks(1)
-			for _, a := range h.Net.Accounts {
+			for _, a := range []string{"owner", "alice", "bob", "carol", "dave", "mallory"} { // this scenario's accounts
 				want := h.Net.Funds + change[a]
 				for i := range h.Net.Nodes {
 					if i != 0 && i != h.Down && a != "alice" {

@@ -25,7 +25,7 @@ import (
 
 // DefaultAccounts are the funded test accounts of a network, in every home's keyring
 // (backend test).
-var DefaultAccounts = []string{"owner", "alice", "bob", "carol", "dave", "mallory"}
+var DefaultAccounts = []string{"owner", "alice", "bob", "carol", "dave", "mallory", "provider", "erin", "frank", "grace", "heidi"}
 
 const (
 	// Denom is the staking, fee and deposit denomination.

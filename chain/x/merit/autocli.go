@@ -57,7 +57,7 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "model_id"}, {ProtoField: "contribution_id"}}},
 				{RpcMethod: "CreateMarket", Use: "create-market [family] [dims] [classes] [bound] [bounty]",
 					Short:   "Create a prediction market: escrow the bounty, commit the test-set portions (--portion-hashes, hex dataset hashes)",
-					Example: "meritd tx merit create-market centroid 2 2 1000 100000 --portion-hashes <hex>,<hex>,<hex> --min-stake 100 --min-contributions 3 --min-duration 60 --reveal-timeout 600 --from owner",
+					Example: "meritd tx merit create-market centroid 2 2 1000 100000 --portion-hashes <hex> --portion-hashes <hex> --portion-hashes <hex> --min-stake 100 --min-contributions 3 --min-duration 60 --reveal-timeout 600 --from owner",
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{
 						{ProtoField: "family"}, {ProtoField: "dims"}, {ProtoField: "classes"}, {ProtoField: "bound"}, {ProtoField: "bounty"},
 					}},
