@@ -154,10 +154,6 @@ func (s msgServer) CreateMarket(goCtx context.Context, msg *types.MsgCreateMarke
 	if cfg.Family == model.KNN {
 		return nil, errorsmod.Wrapf(types.ErrInvalidMarket, "a market's model cannot be knn: its reward steps would grow with the contributions")
 	}
-	if cfg.Dims > int(p.MaxDims) || cfg.Classes > int(p.MaxClasses) {
-		return nil, errorsmod.Wrapf(types.ErrInvalidModel, "%d dims and %d classes; the limits are %d and %d",
-			cfg.Dims, cfg.Classes, p.MaxDims, p.MaxClasses)
-	}
 	if msg.Bounty == 0 {
 		return nil, errorsmod.Wrapf(types.ErrInvalidMarket, "the bounty is 0")
 	}
@@ -170,20 +166,9 @@ func (s msgServer) CreateMarket(goCtx context.Context, msg *types.MsgCreateMarke
 	}
 	t := now(ctx)
 
-	var initial model.Model
-	if len(msg.InitialModel) > 0 {
-		if initial, err = model.Decode(msg.InitialModel); err != nil {
-			return nil, errorsmod.Wrapf(types.ErrInvalidModel, "initial model: %v", err)
-		}
-		if initial.Config() != cfg {
-			return nil, errorsmod.Wrapf(types.ErrInvalidModel, "the initial model's configuration differs from the message's")
-		}
-	} else {
-		resp, _, err := k.call(ctx, p, &abi.ModelNew{Config: cfg})
-		if err != nil {
-			return nil, err
-		}
-		initial = resp.(*abi.ModelResult).Model
+	initial, err := k.initialModel(ctx, p, cfg, msg.InitialModel)
+	if err != nil {
+		return nil, err
 	}
 	// Every reward step must fit in one block's budget, even with the largest test set.
 	fixed, per := abi.ScoreStepCost(initial, len(hashes), p.MaxMarketTestRows, cfg.Dims)

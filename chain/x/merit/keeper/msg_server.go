@@ -85,32 +85,15 @@ func (s msgServer) CreateModel(goCtx context.Context, msg *types.MsgCreateModel)
 	if err != nil {
 		return nil, err
 	}
-	if cfg.Dims > int(p.MaxDims) || cfg.Classes > int(p.MaxClasses) {
-		return nil, errorsmod.Wrapf(types.ErrInvalidModel, "%d dims and %d classes; the limits are %d and %d",
-			cfg.Dims, cfg.Classes, p.MaxDims, p.MaxClasses)
+	md, err := k.initialModel(ctx, p, cfg, msg.InitialModel)
+	if err != nil {
+		return nil, err
+	}
+	modelState, err := marshal(md)
+	if err != nil {
+		return nil, err
 	}
 	t := now(ctx)
-
-	// The model: the given trained one, or a new one made by the engine.
-	var modelState []byte
-	if len(msg.InitialModel) > 0 {
-		md, err := model.Decode(msg.InitialModel)
-		if err != nil {
-			return nil, errorsmod.Wrapf(types.ErrInvalidModel, "initial model: %v", err)
-		}
-		if md.Config() != cfg {
-			return nil, errorsmod.Wrapf(types.ErrInvalidModel, "the initial model's configuration differs from the message's")
-		}
-		modelState = msg.InitialModel
-	} else {
-		resp, _, err := k.call(ctx, p, &abi.ModelNew{Config: cfg})
-		if err != nil {
-			return nil, err
-		}
-		if modelState, err = resp.(*abi.ModelResult).Model.MarshalBinary(); err != nil {
-			return nil, errorsmod.Wrapf(types.ErrEngine, "%v", err)
-		}
-	}
 
 	// The mechanism, made by the engine.
 	info := types.ModelInfo{Owner: creator.String(), Mechanism: msg.Mechanism, RefundWait: msg.RefundWait, CreatedAt: t}
@@ -460,6 +443,31 @@ func (k Keeper) settle(ctx sdk.Context, a action, actorAddr string, modelID, id 
 }
 
 // actor parses a signer's address into its account and engine addresses.
+// initialModel checks cfg against the limits and returns the given trained model (its
+// canonical encoding, whose configuration must be cfg) or, if none is given, a new one
+// made by the engine.
+func (k Keeper) initialModel(ctx sdk.Context, p types.Params, cfg model.Config, given []byte) (model.Model, error) {
+	if cfg.Dims > int(p.MaxDims) || cfg.Classes > int(p.MaxClasses) {
+		return nil, errorsmod.Wrapf(types.ErrInvalidModel, "%d dims and %d classes; the limits are %d and %d",
+			cfg.Dims, cfg.Classes, p.MaxDims, p.MaxClasses)
+	}
+	if len(given) == 0 {
+		resp, _, err := k.call(ctx, p, &abi.ModelNew{Config: cfg})
+		if err != nil {
+			return nil, err
+		}
+		return resp.(*abi.ModelResult).Model, nil
+	}
+	md, err := model.Decode(given)
+	if err != nil {
+		return nil, errorsmod.Wrapf(types.ErrInvalidModel, "initial model: %v", err)
+	}
+	if md.Config() != cfg {
+		return nil, errorsmod.Wrapf(types.ErrInvalidModel, "the initial model's configuration differs from the message's")
+	}
+	return md, nil
+}
+
 func actor(bech string) (sdk.AccAddress, incentive.Address, error) {
 	addr, err := sdk.AccAddressFromBech32(bech)
 	if err != nil {
