@@ -165,3 +165,24 @@ func TestWasmGoalWorks(t *testing.T) {
 		t.Errorf("host/native: %v %q %v, want 3 KNNShapleyMNIST", x, work, ok)
 	}
 }
+
+// TestParseMarkets: TestMarketScale's rows are read, its header is not.
+func TestParseMarkets(t *testing.T) {
+	out := `    market_bench_test.go:37: | contributions | test rows | passes | blocks | most spent in a block | budget | engine time per block, mean | most | engine ns per gas | last reveal → collectable |
+    market_bench_test.go:159: | 200 | 300 | 60 | 2 | 998159800 | 1000000000 | 373ms | 686ms | 9.81 | 779ms |
+    market_bench_test.go:159: | 10000 | 9999 | 81 | 230 | 999915800 | 1000000000 | 1.143s | 1.785s | 1.43 | 4m27.42s |
+`
+	rows := parseMarkets(out)
+	if len(rows) != 2 {
+		t.Fatalf("%d rows, want 2", len(rows))
+	}
+	want := marketRow{10000, 9999, 81, 230, 999915800, 1000000000, "1.143s", "1.785s", "1.43", "4m27.42s"}
+	if rows[1] != want {
+		t.Fatalf("row %+v, want %+v", rows[1], want)
+	}
+	r := &report{markets: rows}
+	gs := r.goals()
+	if last := gs[len(gs)-1]; last.verdict != verdict(true) {
+		t.Fatalf("10,000 × 9,999 over 230 blocks within budget: verdict %q", last.verdict)
+	}
+}

@@ -5,11 +5,62 @@ import (
 	"io"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 )
 
 // throughputRE matches chain/e2e TestThroughput's summary line.
 var throughputRE = regexp.MustCompile(`\d+ add-data transactions .*tx/s`)
+
+// marketRowRE matches a row of chain/x/merit/keeper TestMarketScale's table (not its
+// header): contributions, test rows, passes, blocks, most spent in a block, budget,
+// mean and most engine time per block, engine ns per gas, last reveal → collectable.
+var marketRowRE = regexp.MustCompile(`market_bench_test\.go:\d+: \| (\d+) \| (\d+) \| (\d+) \| (\d+) \| (\d+) \| (\d+) \| (\S+) \| (\S+) \| (\S+) \| (\S+) \|`)
+
+// marketRow is one market size of TestMarketScale.
+type marketRow struct {
+	contributions, testRows, passes, blocks, spent, budget int64
+	meanBlock, mostBlock, nsPerGas, wall                   string
+}
+
+// parseMarkets returns TestMarketScale's rows in out.
+func parseMarkets(out string) []marketRow {
+	var rows []marketRow
+	for _, m := range marketRowRE.FindAllStringSubmatch(out, -1) {
+		var n [6]int64
+		for i := range n {
+			n[i], _ = strconv.ParseInt(m[1+i], 10, 64)
+		}
+		rows = append(rows, marketRow{n[0], n[1], n[2], n[3], n[4], n[5], m[7], m[8], m[9], m[10]})
+	}
+	return rows
+}
+
+// writeMarkets writes the prediction market's reward processing per block.
+func (r *report) writeMarkets(w io.Writer) {
+	if len(r.markets) == 0 {
+		return
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "### Prediction markets: reward processing per block")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "A market in its rewards phase (N contributions of one row each, a test set of T rows in 3")
+	fmt.Fprintln(w, "portions, a 16-dimensional centroid model, a third of the labels flipped), imported through")
+	fmt.Fprintln(w, "genesis and driven by the end-blocker alone under the default parameters (chain/x/merit/keeper")
+	fmt.Fprintln(w, "TestMarketScale). Each block spends at most `market_block_gas`: every reward step's engine")
+	fmt.Fprintln(w, "work gas plus `market_step_gas`; the test fails if a block spends more. Engine time is the")
+	fmt.Fprintln(w, "time inside the hash-pinned WebAssembly engine (host-kernel build, compiled before the run);")
+	fmt.Fprintln(w, "ns per gas divides it by all the engine gas the steps used (I/O included), to compare with")
+	fmt.Fprintln(w, "the native calibration above. The last column is the end-blockers' own time from the last")
+	fmt.Fprintln(w, "reveal to every reward collectable; a real chain adds its block interval per block.")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "| contributions | test rows | reward passes | blocks | most spent in a block | budget | engine time per block (mean) | (most) | engine ns per gas | last reveal → collectable |")
+	fmt.Fprintln(w, "|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
+	for _, m := range r.markets {
+		fmt.Fprintf(w, "| %d | %d | %d | %d | %d | %d | %s | %s | %s | %s |\n", m.contributions, m.testRows, m.passes, m.blocks,
+			m.spent, m.budget, m.meanBlock, m.mostBlock, m.nsPerGas, m.wall)
+	}
+}
 
 // writeGasCalibration writes the native time per unit of gas of every op and family
 // (engine/abi BenchmarkGasCalibration) and the spread between the cheapest and the
@@ -54,7 +105,7 @@ func (r *report) writeChain(w io.Writer) {
 			rows = append(rows, x)
 		}
 	}
-	if len(rows) == 0 && r.throughput == "" {
+	if len(rows) == 0 && r.throughput == "" && len(r.markets) == 0 {
 		return
 	}
 	fmt.Fprintln(w)
@@ -76,4 +127,5 @@ func (r *report) writeChain(w io.Writer) {
 		fmt.Fprintf(w, "A real one-validator node over loopback (chain/e2e TestThroughput, signed transactions broadcast\n")
 		fmt.Fprintf(w, "by one account, 300 ms commit timeout): %s.\n", r.throughput)
 	}
+	r.writeMarkets(w)
 }

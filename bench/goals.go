@@ -234,6 +234,23 @@ func (r *report) goals() []goal {
 		}
 		gs = append(gs, g)
 	}
+
+	// Issue 7: the largest market completes over several blocks within the budget.
+	g := goal{goal: "A market of 10,000 contributions on a 10,000-row test set completes over several blocks, no block over its budget (issue 7)"}
+	var big *marketRow
+	for i, m := range r.markets {
+		if m.contributions >= 10000 && m.testRows >= 9999 {
+			big = &r.markets[i]
+		}
+	}
+	if big == nil {
+		g.measured, g.verdict = "not measured at that size", "not measured"
+	} else {
+		g.measured = fmt.Sprintf("%d × %d: %d reward passes over %d blocks; the most a block spent %d of %d; %s of engine time per block (most %s)",
+			big.contributions, big.testRows, big.passes, big.blocks, big.spent, big.budget, big.meanBlock, big.mostBlock)
+		g.verdict = verdict(big.blocks > 1 && big.spent <= big.budget)
+	}
+	gs = append(gs, g)
 	return gs
 }
 
@@ -253,8 +270,8 @@ func (r *report) writeGoals(w io.Writer) {
 		fmt.Fprintf(w, "| %s | %s | %s |\n", g.goal, g.measured, g.verdict)
 	}
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, "The appchain's add-data cost and throughput are in its section below; market processing per block")
-	fmt.Fprintln(w, "is not measured yet: the prediction market is not on chain (issue 7).")
+	fmt.Fprintln(w, "The appchain's add-data cost and throughput, and its market processing per block, are in its")
+	fmt.Fprintln(w, "section below.")
 }
 
 func supportedLevels() string {

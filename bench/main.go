@@ -122,9 +122,11 @@ func jobs(quick bool) []job {
 	}
 	kernelTime, count := "100ms", "6"
 	calibTime, addData, txs := "3x", "20x", "300"
+	markets := "1000x1000,3000x3000,10000x10000"
 	if quick {
 		kernelTime, count = "1x", "2"
 		calibTime, addData, txs = "1x", "1x", "20"
+		markets = "100x100,300x300"
 	}
 	return []job{
 		{title: "kernels", stat: true, args: []string{"test", "-run", "^$", "-bench", "^Benchmark(Kernel|Stream|GonumDot)$", "-benchtime", kernelTime, "-count", count, "./simd/"}},
@@ -148,6 +150,9 @@ func jobs(quick bool) []job {
 		{title: "chain-add-data", dir: "chain", args: []string{"test", "-run", "^$", "-bench", "^BenchmarkAddData$", "-benchtime", addData, "./x/merit/keeper/"}},
 		{title: "chain-throughput", dir: "chain", env: []string{"MERIT_CHAIN_BENCH=" + txs},
 			args: []string{"test", "-count=1", "-run", "^TestThroughput$", "-v", "-timeout", "20m", "./e2e/"}},
+		// A prediction market's rewards, block by block, at growing sizes.
+		{title: "chain-markets", dir: "chain", env: []string{"MERIT_MARKET_BENCH=" + markets},
+			args: []string{"test", "-count=1", "-run", "^TestMarketScale$", "-v", "-timeout", "60m", "./x/merit/keeper/"}},
 	}
 }
 
@@ -191,6 +196,7 @@ func run(o options) error {
 		if m := throughputRE.FindStringSubmatch(buf.String()); m != nil {
 			r.throughput = m[0]
 		}
+		r.markets = append(r.markets, parseMarkets(buf.String())...)
 		r.rs = append(r.rs, rs...)
 	}
 

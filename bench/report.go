@@ -27,6 +27,7 @@ type report struct {
 	scale           []scaleSeries
 	plotLink        string // the scaling plot, relative to the report
 	throughput      string // the chain's add-data throughput line (chain/e2e TestThroughput)
+	markets         []marketRow
 	stats           []statRun
 }
 

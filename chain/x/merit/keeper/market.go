@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/binary"
+	"math/bits"
 	"strconv"
 
 	"cosmossdk.io/collections"
@@ -172,10 +173,12 @@ func (s msgServer) CreateMarket(goCtx context.Context, msg *types.MsgCreateMarke
 	}
 	// Every reward step must fit in one block's budget, even with the largest test set.
 	fixed, per := abi.ScoreStepCost(initial, len(hashes), p.MaxMarketTestRows, cfg.Dims)
-	if fixed+per < fixed || fixed+per > p.MarketBlockGas {
+	step, c1 := bits.Add64(fixed, per, 0)
+	step, c2 := bits.Add64(step, p.MarketStepGas, 0)
+	if c1|c2 != 0 || step > p.MarketBlockGas {
 		return nil, errorsmod.Wrapf(types.ErrInvalidMarket,
-			"one reward step of this model on %d test rows costs %d engine gas, more than market_block_gas %d: use fewer dims or classes",
-			p.MaxMarketTestRows, fixed+per, p.MarketBlockGas)
+			"one reward step of this model on %d test rows costs %d engine work gas and market_step_gas %d, more than market_block_gas %d: use fewer dims or classes",
+			p.MaxMarketTestRows, fixed+per, p.MarketStepGas, p.MarketBlockGas)
 	}
 
 	id, err := k.NextMarketID.Peek(ctx)

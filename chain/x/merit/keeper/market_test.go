@@ -62,9 +62,12 @@ func newMarketData(r *rng.Source, k, rows, n int) marketData {
 }
 
 // endBlock runs the module's end-blocker and returns the work gas it reported.
-func (f *fixture) endBlock() (work, budget uint64) {
+func (f *fixture) endBlock() (spent, budget uint64) {
 	f.ctx = f.ctx.WithEventManager(sdkEventManager()).WithBlockHeight(f.ctx.BlockHeight() + 1)
 	require.NoError(f.t, f.k.EndBlocker(f.ctx))
+	p, err := f.k.Params.Get(f.ctx)
+	require.NoError(f.t, err)
+	var work, stepGas, steps uint64
 	for _, e := range f.ctx.EventManager().Events() {
 		if e.Type != keeper.EventRewardsBlock {
 			continue
@@ -74,12 +77,20 @@ func (f *fixture) endBlock() (work, budget uint64) {
 			switch a.Key {
 			case "work_gas":
 				work = v
+			case "step_gas":
+				stepGas = v
+			case "steps":
+				steps = v
+			case "spent":
+				spent = v
 			case "budget":
 				budget = v
 			}
 		}
 	}
-	return work, budget
+	require.Equal(f.t, steps*p.MarketStepGas, stepGas, "each step costs market_step_gas")
+	require.Equal(f.t, work+stepGas, spent, "a block spends its work gas and its steps' gas")
+	return spent, budget
 }
 
 // TestMarketLifecycle runs random markets through every phase by messages, their reward
@@ -97,12 +108,14 @@ func runMarket(t *testing.T, seed uint64) {
 	r := rng.New(seed)
 	p, err := f.k.Params.Get(f.ctx)
 	require.NoError(t, err)
-	// A budget of about three contributions' steps per block (on at most 100 test rows).
+	// A budget of about three contributions' steps per block (on at most 100 test rows),
+	// each step costing half a contribution more.
 	cm, err := model.New(model.Config{Family: model.Centroid, Dims: 2, Classes: 2, Bound: 1000})
 	require.NoError(t, err)
 	fixed, per := abi.ScoreStepCost(cm, 3, 100, 2)
 	p.MaxMarketTestRows = 100
-	p.MarketBlockGas = fixed + 3*per
+	p.MarketStepGas = per / 2
+	p.MarketBlockGas = fixed + 3*per + p.MarketStepGas
 	p.MarketStepRows = 7
 	require.NoError(t, f.k.Params.Set(f.ctx, p))
 	names := []string{"alice", "bob", "carol", "mallory"}
@@ -159,6 +172,34 @@ func runMarket(t *testing.T, seed uint64) {
 	// The expected outcome: the engine's whole passes on the same data.
 	want := wholePasses(t, f, id)
 
+	// process-rewards: a budget that pays only the step gas runs nothing; a larger one runs
+	// steps at once, each charging market_step_gas (here far above anything else the
+	// message costs) and its engine gas to the sender.
+	if seed == 1 {
+		q := p
+		q.MarketStepGas, q.MarketBlockGas = 1_000_000_000, 1_000_000_000+p.MarketBlockGas
+		require.NoError(t, f.k.Params.Set(f.ctx, q))
+		f.refused(&types.MsgProcessRewards{Sender: f.addr("alice"), MarketId: id, MaxEngineGas: q.MarketStepGas}, types.ErrEngineLimit)
+		before, err := f.k.Markets.Get(f.ctx, id)
+		require.NoError(t, err)
+		res, err := f.deliver(&types.MsgProcessRewards{Sender: f.addr("alice"), MarketId: id, MaxEngineGas: q.MarketBlockGas})
+		require.NoError(t, err)
+		after, err := f.k.Markets.Get(f.ctx, id)
+		require.NoError(t, err)
+		var steps uint64
+		for _, e := range res.Events {
+			if e.Type == keeper.EventRewardStep {
+				steps++
+			}
+		}
+		require.Equal(t, uint64(1), steps, "the budget pays for one step")
+		require.GreaterOrEqual(t, f.ctx.GasMeter().GasConsumed(),
+			keeper.SDKGas(q, q.MarketStepGas)+keeper.SDKGas(q, after.RewardEngineGas-before.RewardEngineGas),
+			"the sender pays the step's market_step_gas and its engine gas")
+		require.NoError(t, f.k.Params.Set(f.ctx, p))
+		f.checkInvariant()
+	}
+
 	// A genesis export mid-rewards validates and re-imports.
 	blocks := 0
 	for {
@@ -167,9 +208,9 @@ func runMarket(t *testing.T, seed uint64) {
 		if q.Status.Phase != market.Rewards.String() {
 			break
 		}
-		work, budget := f.endBlock()
-		require.LessOrEqual(t, work, budget, "block work gas over budget")
-		require.Positive(t, work)
+		spent, budget := f.endBlock()
+		require.LessOrEqual(t, spent, budget, "block over budget")
+		require.Positive(t, spent)
 		blocks++
 		require.Less(t, blocks, 1000)
 		f.checkInvariant()
@@ -257,3 +298,13 @@ func wholePasses(t *testing.T, f *fixture, id uint64) []byte {
 func sdkEventManager() *sdk.EventManager { return sdk.NewEventManager() }
 
 func gasCounter() *gas.Counter { return gas.NewCounter(gas.Default, 1<<62) }
+
+// TestMarketStepGasParams: market_step_gas must leave room in market_block_gas for work.
+func TestMarketStepGasParams(t *testing.T) {
+	p := types.DefaultParams(testHash)
+	require.NoError(t, p.Validate())
+	p.MarketStepGas = p.MarketBlockGas
+	require.ErrorIs(t, p.Validate(), types.ErrInvalidParams)
+	p.MarketStepGas = p.MarketBlockGas - 1
+	require.NoError(t, p.Validate())
+}

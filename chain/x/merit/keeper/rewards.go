@@ -24,6 +24,7 @@ type StepsResult struct {
 	Scored    uint64 // contributions scored
 	Passes    uint64 // reward passes completed
 	WorkGas   uint64 // engine work gas (what the steps' budgets bound)
+	StepGas   uint64 // params.market_step_gas per step
 	EngineGas uint64 // all engine gas, I/O included
 	Finished  bool   // the market finished
 }
@@ -33,13 +34,19 @@ func (r *StepsResult) add(o StepsResult) {
 	r.Scored += o.Scored
 	r.Passes += o.Passes
 	r.WorkGas += o.WorkGas
+	r.StepGas += o.StepGas
 	r.EngineGas += o.EngineGas
 }
 
+// Spent is what the steps cost against a budget: their work gas and market_step_gas
+// each.
+func (r StepsResult) Spent() uint64 { return r.WorkGas + r.StepGas }
+
 // EndBlocker runs reward steps of the markets whose passes are due, in market id
-// order, until params.market_block_gas of engine work gas is spent (no step exceeds
-// what is left). It never fails the block: a market whose step the engine refuses
-// (which no honest state allows) is skipped, logged, and reported by an event.
+// order, until params.market_block_gas is spent: each step's engine work gas plus
+// params.market_step_gas (no step exceeds what is left). It never fails the block: a
+// market whose step the engine refuses (which no honest state allows) is skipped,
+// logged, and reported by an event.
 func (k Keeper) EndBlocker(ctx sdk.Context) error {
 	p, err := k.Params.Get(ctx)
 	if err != nil {
@@ -60,7 +67,7 @@ func (k Keeper) EndBlocker(ctx sdk.Context) error {
 	for _, id := range ids {
 		r, err := k.runRewardSteps(ctx, p, id, left, true)
 		total.add(r)
-		left -= min(left, r.WorkGas)
+		left -= min(left, r.Spent())
 		if err != nil {
 			k.logger.Error("reward step refused", "market", id, "err", err)
 			ctx.EventManager().EmitEvent(sdk.NewEvent(EventRewardStep,
@@ -76,15 +83,18 @@ func (k Keeper) EndBlocker(ctx sdk.Context) error {
 		sdk.NewAttribute("steps", strconv.FormatUint(total.Steps, 10)),
 		sdk.NewAttribute(AttrScored, strconv.FormatUint(total.Scored, 10)),
 		sdk.NewAttribute("work_gas", strconv.FormatUint(total.WorkGas, 10)),
+		sdk.NewAttribute("step_gas", strconv.FormatUint(total.StepGas, 10)),
+		sdk.NewAttribute("spent", strconv.FormatUint(total.Spent(), 10)),
 		sdk.NewAttribute(AttrEngineGas, strconv.FormatUint(total.EngineGas, 10)),
 		sdk.NewAttribute("budget", strconv.FormatUint(p.MarketBlockGas, 10))))
 	return nil
 }
 
-// runRewardSteps runs reward steps of market id while budget (engine work gas) lasts:
-// each step's budget is what is left. It stops, without error, when the market
-// finishes or the budget cannot pay for another step. byBlock says the end-blocker
-// runs it (the market's reward_blocks count it).
+// runRewardSteps runs reward steps of market id while budget lasts: each step costs
+// params.market_step_gas (charged as engine gas, before the call) and its engine work
+// gas, whose limit is what is left after the step gas. It stops, without error, when
+// the market finishes or the budget cannot pay for another step. byBlock says the
+// end-blocker runs it (the market's reward_blocks count it).
 func (k Keeper) runRewardSteps(ctx sdk.Context, p types.Params, id, budget uint64, byBlock bool) (StepsResult, error) {
 	var r StepsResult
 	st, err := k.loadMarket(ctx, id)
@@ -98,11 +108,17 @@ func (k Keeper) runRewardSteps(ctx sdk.Context, p types.Params, id, budget uint6
 	if err != nil {
 		return r, err
 	}
-	for st.mk.Phase() == market.Rewards && budget > 0 {
-		req, err := k.rewardStepRequest(ctx, p, st, scoring, budget)
+	for st.mk.Phase() == market.Rewards {
+		// A transaction's gas meter may hold less than its budget: never charge past it.
+		budget = min(budget, EngineGasLimit(ctx, p))
+		if budget <= p.MarketStepGas {
+			break
+		}
+		req, err := k.rewardStepRequest(ctx, p, st, scoring, budget-p.MarketStepGas)
 		if err != nil {
 			return r, err
 		}
+		ctx.GasMeter().ConsumeGas(SDKGas(p, p.MarketStepGas), "merit reward step")
 		resp, used, io, err := k.callLimit(ctx, p, req, EngineGasLimit(ctx, p))
 		r.EngineGas += used
 		if err != nil {
@@ -115,8 +131,9 @@ func (k Keeper) runRewardSteps(ctx sdk.Context, p types.Params, id, budget uint6
 		work := used - io
 		r.Steps++
 		r.WorkGas += work
+		r.StepGas += p.MarketStepGas
 		r.Scored += uint64(res.Scored)
-		budget -= min(budget, work)
+		budget -= min(budget, work+p.MarketStepGas)
 		st.mk = res.State
 		if err := k.recordStep(ctx, st, res); err != nil {
 			return r, err

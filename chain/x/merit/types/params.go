@@ -29,6 +29,10 @@ const (
 	DefaultMaxMarketContributions = 10_000
 	DefaultMaxMarketTestRows      = 10_000
 	DefaultMarketAbandonWait      = 7 * 24 * 3600
+	// DefaultMarketStepGas prices a reward step's fixed cost (BENCHMARKS.md, "Markets
+	// on chain": the time of a step beyond its work gas, at the calibration's time per
+	// gas unit).
+	DefaultMarketStepGas = 20_000_000
 )
 
 // DefaultParams returns the default parameters, pinned to the engine build engineSHA256.
@@ -48,6 +52,7 @@ func DefaultParams(engineSHA256 string) Params {
 		MaxMarketContributions:   DefaultMaxMarketContributions,
 		MaxMarketTestRows:        DefaultMaxMarketTestRows,
 		MarketAbandonWait:        DefaultMarketAbandonWait,
+		MarketStepGas:            DefaultMarketStepGas,
 	}
 }
 
@@ -72,6 +77,8 @@ func (p Params) Validate() error {
 		return errorsmod.Wrapf(ErrInvalidParams, "max_test_rows is 0")
 	case p.MarketBlockGas == 0 || p.MarketBlockGas > p.MaxEngineGasPerCall:
 		return errorsmod.Wrapf(ErrInvalidParams, "market_block_gas %d not in 1..max_engine_gas_per_call", p.MarketBlockGas)
+	case p.MarketStepGas >= p.MarketBlockGas:
+		return errorsmod.Wrapf(ErrInvalidParams, "market_step_gas %d must be below market_block_gas %d", p.MarketStepGas, p.MarketBlockGas)
 	case p.MarketStepRows == 0:
 		return errorsmod.Wrapf(ErrInvalidParams, "market_step_rows is 0")
 	case p.MaxMarketContributions == 0 || p.MaxMarketContributions > market.MaxContributions:
