@@ -5,6 +5,7 @@ package app
 import (
 	"encoding/json"
 	"fmt"
+	"sort"
 
 	abci "github.com/cometbft/cometbft/abci/types"
 	dbm "github.com/cosmos/cosmos-db"
@@ -56,6 +57,7 @@ import (
 	govclient "github.com/cosmos/cosmos-sdk/x/gov/client"
 	govkeeper "github.com/cosmos/cosmos-sdk/x/gov/keeper"
 	govtypes "github.com/cosmos/cosmos-sdk/x/gov/types"
+	govv1beta1 "github.com/cosmos/cosmos-sdk/x/gov/types/v1beta1"
 	"github.com/cosmos/cosmos-sdk/x/slashing"
 	slashingkeeper "github.com/cosmos/cosmos-sdk/x/slashing/keeper"
 	slashingtypes "github.com/cosmos/cosmos-sdk/x/slashing/types"
@@ -134,6 +136,10 @@ type App struct {
 	ModuleManager      *module.Manager
 	BasicModuleManager module.BasicManager
 	configurator       module.Configurator
+
+	// sm holds the modules that take part in the application simulation
+	// (sim_test.go): auth, bank, staking, distribution, slashing, gov and merit.
+	sm *module.SimulationManager
 
 	// Invariants holds every module's registered invariants; the end-blocker asserts
 	// them every invCheckPeriod blocks (0: never).
@@ -224,6 +230,12 @@ func NewWithEngine(
 	govKeeper := govkeeper.NewKeeper(appCodec, runtime.NewKVStoreService(keys[govtypes.StoreKey]),
 		app.AccountKeeper, app.BankKeeper, app.DistrKeeper, app.MsgServiceRouter(), govtypes.DefaultConfig(),
 		govAuthority, govkeeper.NewDefaultCalculateVoteResultsAndVotingPower(app.StakingKeeper))
+	// Legacy (v1beta1) content proposals: text proposals only, as in the SDK's simapp.
+	// Without a router, a MsgExecLegacyContent (a legacy proposal's submission runs
+	// it) dereferences a nil router (found by the application simulation).
+	govRouter := govv1beta1.NewRouter()
+	govRouter.AddRoute(govtypes.RouterKey, govv1beta1.ProposalHandler)
+	govKeeper.SetLegacyRouter(govRouter)
 	app.GovKeeper = *govKeeper.SetHooks(govtypes.NewMultiGovHooks())
 
 	if engine == nil {
@@ -272,6 +284,14 @@ func NewWithEngine(
 		}
 	}
 	app.invCheckPeriod = cast.ToUint64(appOpts.Get(server.FlagInvCheckPeriod))
+
+	// Every module that implements module.AppModuleSimulation (genutil and consensus do
+	// not), in name order; auth with plain random genesis accounts (the SDK's generator
+	// also makes vesting accounts, a type this app does not register).
+	app.sm = module.NewSimulationManagerFromAppModules(app.ModuleManager.Modules, map[string]module.AppModuleSimulation{
+		authtypes.ModuleName: auth.NewAppModule(appCodec, app.AccountKeeper, simGenesisAccounts, nil),
+	})
+	app.sm.RegisterStoreDecoders()
 
 	app.configurator = module.NewConfigurator(appCodec, app.MsgServiceRouter(), app.GRPCQueryRouter())
 	if err := app.ModuleManager.RegisterServices(app.configurator); err != nil {
@@ -340,6 +360,21 @@ func (app *App) TxConfig() client.TxConfig { return app.txConfig }
 // GetKey returns the store key of a module (tests).
 func (app *App) GetKey(storeKey string) *storetypes.KVStoreKey { return app.keys[storeKey] }
 
+// GetStoreKeys returns every store key, sorted by name (tests: the simulation's store
+// comparison).
+func (app *App) GetStoreKeys() []storetypes.StoreKey {
+	names := make([]string, 0, len(app.keys))
+	for name := range app.keys {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	out := make([]storetypes.StoreKey, len(names))
+	for i, name := range names {
+		out[i] = app.keys[name]
+	}
+	return out
+}
+
 // PreBlocker runs the modules' pre-blockers.
 func (app *App) PreBlocker(ctx sdk.Context, _ *abci.RequestFinalizeBlock) (*sdk.ResponsePreBlock, error) {
 	return app.ModuleManager.PreBlock(ctx)
@@ -385,8 +420,8 @@ func (app *App) InitChainer(ctx sdk.Context, req *abci.RequestInitChain) (*abci.
 // LoadHeight loads the state at a height.
 func (app *App) LoadHeight(height int64) error { return app.LoadVersion(height) }
 
-// SimulationManager is unused (no simulation).
-func (app *App) SimulationManager() *module.SimulationManager { return nil }
+// SimulationManager returns the modules of the application simulation (sim_test.go).
+func (app *App) SimulationManager() *module.SimulationManager { return app.sm }
 
 // RegisterAPIRoutes registers the gRPC-gateway routes.
 func (app *App) RegisterAPIRoutes(apiSvr *api.Server, apiConfig config.APIConfig) {
@@ -416,6 +451,16 @@ func (app *App) RegisterNodeService(clientCtx client.Context, cfg config.Config)
 	nodeservice.RegisterNodeService(clientCtx, app.GRPCQueryRouter(), cfg, func() int64 {
 		return app.CommitMultiStore().EarliestVersion()
 	})
+}
+
+// simGenesisAccounts gives every simulation account a base account (the simulation's
+// random genesis accounts).
+func simGenesisAccounts(simState *module.SimulationState) authtypes.GenesisAccounts {
+	out := make(authtypes.GenesisAccounts, len(simState.Accounts))
+	for i, acc := range simState.Accounts {
+		out[i] = authtypes.NewBaseAccountWithAddress(acc.Address)
+	}
+	return out
 }
 
 // BlockedAddresses returns the module accounts that may not receive plain bank sends.

@@ -15,10 +15,13 @@ import (
 	"github.com/cosmos/cosmos-sdk/client"
 	"github.com/cosmos/cosmos-sdk/codec"
 	codectypes "github.com/cosmos/cosmos-sdk/codec/types"
+	"github.com/cosmos/cosmos-sdk/testutil/simsx"
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	"github.com/cosmos/cosmos-sdk/types/module"
+	simtypes "github.com/cosmos/cosmos-sdk/types/simulation"
 
 	"github.com/meritchain/merit/chain/x/merit/keeper"
+	"github.com/meritchain/merit/chain/x/merit/simulation"
 	"github.com/meritchain/merit/chain/x/merit/types"
 )
 
@@ -33,6 +36,10 @@ var (
 	_ module.HasConsensusVersion = AppModule{}
 	_ appmodule.AppModule        = AppModule{}
 	_ appmodule.HasEndBlocker    = AppModule{}
+
+	_ module.AppModuleSimulation   = AppModule{}
+	_ simsx.HasWeightedOperationsX = AppModule{}
+	_ simsx.HasProposalMsgsX       = AppModule{}
 )
 
 // EndBlock runs the prediction markets' reward steps due in this block, under the
@@ -116,4 +123,34 @@ func (am AppModule) ExportGenesis(ctx sdk.Context, cdc codec.JSONCodec) json.Raw
 		panic(fmt.Errorf("merit export: %w", err))
 	}
 	return cdc.MustMarshalJSON(gs)
+}
+
+// The application simulation (x/merit/simulation; chain/app/sim_test.go).
+
+// GenerateGenesisState writes a randomized genesis (simulation.RandomizedGenState),
+// pinned to the engine build this node runs.
+func (am AppModule) GenerateGenesisState(simState *module.SimulationState) {
+	simulation.RandomizedGenState(simState, am.keeper.EngineSHA256())
+}
+
+// RegisterStoreDecoder registers the decoder of the module's store (from its
+// collections schema), which the simulation's store comparisons print.
+func (am AppModule) RegisterStoreDecoder(sdr simtypes.StoreDecoderRegistry) {
+	sdr[types.StoreKey] = simtypes.NewStoreDecoderFuncFromCollectionsSchema(am.keeper.Schema)
+}
+
+// WeightedOperations returns no legacy operations: the module's operations are its
+// message factories, registered by WeightedOperationsX, which the SDK's simulation
+// runner (testutil/simsx) uses instead when a module has both.
+func (AppModule) WeightedOperations(module.SimulationState) []simtypes.WeightedOperation { return nil }
+
+// WeightedOperationsX registers a message factory for every message users sign
+// (simulation.WeightedOperations).
+func (am AppModule) WeightedOperationsX(weights simsx.WeightSource, reg simsx.Registry) {
+	simulation.WeightedOperations(weights, reg, am.keeper)
+}
+
+// ProposalMsgsX registers MsgUpdateParams as a governance proposal's payload.
+func (am AppModule) ProposalMsgsX(weights simsx.WeightSource, reg simsx.Registry) {
+	simulation.ProposalMsgs(weights, reg, am.keeper)
 }

@@ -313,6 +313,9 @@ func (s msgServer) JoinMarket(goCtx context.Context, msg *types.MsgJoinMarket) (
 	if err != nil {
 		return nil, err
 	}
+	if row, err = k.inMarketKind(ctx, msg.MarketId, st, row); err != nil {
+		return nil, err
+	}
 	rowBytes, err := marshal(row)
 	if err != nil {
 		return nil, err
@@ -456,6 +459,33 @@ func (s msgServer) ProcessRewards(goCtx context.Context, msg *types.MsgProcessRe
 		return nil, errorsmod.Wrapf(types.ErrEngineLimit, "%d engine gas does not pay for one reward step of market %d", budget, msg.MarketId)
 	}
 	return &types.MsgProcessRewardsResponse{Scored: r.Scored, Passes: r.Passes, Finished: r.Finished}, nil
+}
+
+// inMarketKind returns row in the kind (dense or sparse) of the market's first
+// contribution, converting it if need be: a reward step concatenates the rows of
+// consecutive contributions into one dataset, which needs one kind. The first
+// contribution keeps the kind it was sent in. The row's hash, recorded by the market, is
+// the stored row's.
+func (k Keeper) inMarketKind(ctx sdk.Context, id uint64, st *marketState, row *dataset.Dataset) (*dataset.Dataset, error) {
+	if st.mk.Len() == 0 {
+		return row, nil
+	}
+	first, err := k.MarketContributions.Get(ctx, collections.Join(id, uint64(0)))
+	if err != nil {
+		return nil, errorsmod.Wrapf(types.ErrEngine, "market %d: contribution 0 is not stored: %v", id, err)
+	}
+	want, err := dataset.Decode(first.Row)
+	if err != nil {
+		return nil, errorsmod.Wrapf(types.ErrEngine, "market %d: stored row of contribution 0: %v", id, err)
+	}
+	switch {
+	case row.Kind == want.Kind:
+		return row, nil
+	case want.Kind == dataset.Sparse:
+		return row.ToSparse()
+	default:
+		return row.ToDense()
+	}
 }
 
 // payout pays a finished market's amount to recipient and emits the payout event.

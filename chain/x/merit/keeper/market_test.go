@@ -141,8 +141,21 @@ func runMarket(t *testing.T, seed uint64) {
 	cr := mustDeliver[types.MsgCreateMarketResponse](f, create)
 	id, ini := cr.MarketId, cr.InitialPortion
 
+	// Every third row is sent sparse (in seed 3 the first too): the market stores each row
+	// in its first contribution's kind, so that the reward steps can concatenate them
+	// (wholePasses checks that they do).
 	join := func(i int, stake uint64) *types.MsgJoinMarket {
-		return &types.MsgJoinMarket{Contributor: f.addr(names[i%len(names)]), MarketId: id, Features: md.xs[i], Label: md.labels[i], Stake: stake}
+		m := &types.MsgJoinMarket{Contributor: f.addr(names[i%len(names)]), MarketId: id, Label: md.labels[i], Stake: stake}
+		if (i+int(seed))%3 != 0 {
+			m.Features = md.xs[i]
+			return m
+		}
+		d := &dataset.Dataset{Kind: dataset.Dense, Dims: 2, Classes: 2, X: md.xs[i], Y: []int32{int32(md.labels[i])}}
+		sp, err := d.ToSparse()
+		require.NoError(t, err)
+		m.Row, err = sp.MarshalBinary()
+		require.NoError(t, err)
+		return m
 	}
 	f.refused(join(0, 500), types.ErrWrongPhase)
 	f.refused(&types.MsgRevealInitial{Sender: f.addr("bob"), MarketId: id, Portion: md.portions[(ini+1)%3]}, types.ErrHashMismatch)

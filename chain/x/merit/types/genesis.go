@@ -198,6 +198,7 @@ func (gs *GenesisState) validateMarkets() error {
 	}
 	type key struct{ market, id uint64 }
 	seen := make(map[key]bool, len(gs.MarketContributions))
+	marketKind := make(map[uint64]dataset.Kind)
 	for i := range gs.MarketContributions {
 		c := &gs.MarketContributions[i]
 		mk, ok := markets[c.MarketId]
@@ -226,6 +227,12 @@ func (gs *GenesisState) validateMarkets() error {
 		row, err := dataset.Decode(c.Row)
 		if err != nil || row.Len() != 1 {
 			return errorsmod.Wrapf(ErrInvalidGenesis, "market contribution %d/%d: row is not a one-row dataset (%v)", c.MarketId, c.Id, err)
+		}
+		// A reward step concatenates a market's rows: they must share one kind.
+		if kind, ok := marketKind[c.MarketId]; !ok {
+			marketKind[c.MarketId] = row.Kind
+		} else if kind != row.Kind {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "market contribution %d/%d: its row's kind differs from the market's other rows", c.MarketId, c.Id)
 		}
 		if h := row.Hash(); h != e.DataHash || !bytes.Equal(h[:], c.DataHash) || uint32(row.Y[0]) != c.Label || c.Stake != e.Stake {
 			return errorsmod.Wrapf(ErrInvalidGenesis, "market contribution %d/%d: row, hash, label or stake differ from the market's record", c.MarketId, c.Id)
