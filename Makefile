@@ -29,7 +29,8 @@ demo: build
 
 ## test: formatting, vet, generated kernels up to date, every test at every kernel level this
 ## machine can run (amd64 best level, generic, purego; arm64 NEON and generic under QEMU), and
-## the accuracy-parity table.
+## the accuracy-parity table; then the appchain's tests, the short fuzz and simulation runs
+## and the 4-validator localnet test.
 ## Results are cached by `go test`, so a second run only re-tests what changed.
 test: fmt-check vet check-generate
 	@echo "== every package, at the best kernel level of this CPU ($$($(GO) run ./cmd/merit version))"
@@ -43,9 +44,11 @@ test: fmt-check vet check-generate
 	$(GO) test -v ./internal/floatref/ | grep -v -E '^(=== (RUN|PAUSE|CONT)|    --- PASS)'
 	@echo "== the appchain (chain/, its own Go module): vet, keeper and integration tests, and the"
 	@echo "   end-to-end test (builds meritd, runs a one-validator chain on loopback, drives it with the CLI)"
-	cd chain && $(GO) vet ./... && $(GO) test ./...
+	cd chain && $(GO) vet ./... && $(GO) vet -tags sims ./app/ && $(GO) test ./...
 	@echo "== fuzz: every fuzz target of both modules for $(FUZZTIME_SHORT) (make fuzz-short)"
 	$(MAKE) fuzz-short
+	@echo "== the app simulation, short (make sim-short): invariants, determinism, export/import"
+	$(MAKE) sim-short
 	@echo "== the 4-validator localnet (make localnet-test): traffic through every validator, one stopped"
 	@echo "   and restarted, the same app hash everywhere, one validator on MERIT_SIMD=generic"
 	$(MAKE) localnet-test
@@ -166,7 +169,8 @@ check-proto:
 ## localnet-stop: stop them and remove the directory.
 ## localnet-test: TestLocalnet (chain/localnet): a fresh 4-validator network in a temporary
 ## directory, traffic through every validator, one validator stopped and restarted, the
-## same app hash on every validator at every height (about a minute once meritd is built).
+## same app hash on every validator at every height, faults, a 12-second load and a restore
+## from export (about 2 minutes once meritd is built).
 MERIT_LOCALNET_DIR ?= $(CURDIR)/build/localnet
 LOCALNET_FLAGS     ?=
 .PHONY: localnet localnet-stop localnet-test localnet-cmd
@@ -183,3 +187,22 @@ localnet-test: chain
 	cd chain && MERIT_LOCALNET=1 MERIT_LOCALNET_BIN=$(CURDIR)/build/meritd \
 	  $(GO) test -count=1 -v -timeout 10m -run '^TestLocalnet$$' ./localnet/
 
+## load: the load test (TestLoad in chain/localnet): a fresh 4-validator localnet in a
+## temporary directory, then LOAD_SENDERS funded accounts (default 24; each its own key,
+## sequence and validator, LOAD_WINDOW transactions in flight each, default 2) send
+## add-data (Deposit-Refund-Take and Points), refunds and prediction-market joins, while a
+## provider opens, ends and reveals markets whose rewards run in the end-blocker and whose
+## balances are collected, for LOADTIME (default 2m; e.g. make load LOADTIME=5m). It prints
+## a summary table — transactions/s committed, latency percentiles from submission to the
+## commit of the block — and checks the escrow accounting, the supply, the invariant and
+## the app hashes. LOAD_KILL=i (1-3) also kills validator i with SIGKILL a third of the way
+## through and restarts it 5 s later.
+LOADTIME     ?= 2m
+LOAD_SENDERS ?= 24
+LOAD_WINDOW  ?= 2
+LOAD_KILL    ?= -1
+.PHONY: load
+load: chain
+	cd chain && MERIT_LOAD=$(LOADTIME) MERIT_LOAD_SENDERS=$(LOAD_SENDERS) MERIT_LOAD_WINDOW=$(LOAD_WINDOW) \
+	  MERIT_LOAD_KILL=$(LOAD_KILL) MERIT_LOCALNET_BIN=$(CURDIR)/build/meritd \
+	  $(GO) test -count=1 -v -timeout 0 -run '^TestLoad$$' ./localnet/

@@ -5,9 +5,11 @@ package engine
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 
+	"github.com/meritchain/merit/engine/abi"
 	"github.com/meritchain/merit/wasm"
 )
 
@@ -26,13 +28,31 @@ var shared struct {
 // Shared is the process-wide engine. It compiles the build on first use.
 type Shared struct{}
 
-// Call runs one request in a fresh instance of the shared build.
+// Call runs one request in a fresh instance of the shared build (as Sandboxed.Call).
 func (Shared) Call(ctx context.Context, req []byte, gasLimit uint64) ([]byte, uint64, error) {
 	e, err := Get()
 	if err != nil {
 		return nil, 0, err
 	}
-	return e.Call(ctx, req, gasLimit)
+	return Sandboxed{e}.Call(ctx, req, gasLimit)
+}
+
+// Sandboxed is a WebAssembly engine as the chain calls it: a request that needs more
+// memory than the engine's limit (wasm.ErrOutOfMemory), or that cannot even be copied
+// into it (wasm.ErrTooLarge), fails as a request over an engine limit — an *abi.Error
+// with abi.CodeLimit, which the module refuses with ErrEngineLimit — instead of as an
+// engine failure. Both are decided by the request and the limit alone, the same on every
+// node with the same build and limit. Other errors pass through unchanged; the gas used
+// is the engine's in every case.
+type Sandboxed struct{ Engine *wasm.Engine }
+
+// Call runs one request in a fresh instance of the engine.
+func (s Sandboxed) Call(ctx context.Context, req []byte, gasLimit uint64) ([]byte, uint64, error) {
+	out, used, err := s.Engine.Call(ctx, req, gasLimit)
+	if errors.Is(err, wasm.ErrOutOfMemory) || errors.Is(err, wasm.ErrTooLarge) {
+		err = &abi.Error{Code: abi.CodeLimit, Msg: fmt.Sprintf("%v (limit %d pages of 64 KiB)", err, s.Engine.MemoryLimitPages())}
+	}
+	return out, used, err
 }
 
 // Get returns the shared engine, compiling it the first time.

@@ -278,6 +278,9 @@ type Status struct {
 	Time       time.Time // of the latest block
 	AppHash    string    // hex: the latest block's header app hash
 	CatchingUp bool
+	// Earliest is the lowest height the node has a block of: 1, or the initial height of
+	// a chain started from an exported genesis.
+	Earliest int64
 }
 
 // Status asks node i for its latest block.
@@ -288,13 +291,14 @@ func (n *Net) Status(ctx context.Context, i int) (*Status, error) {
 			Time       time.Time `json:"latest_block_time"`
 			AppHash    string    `json:"latest_app_hash"`
 			CatchingUp bool      `json:"catching_up"`
+			Earliest   num       `json:"earliest_block_height"`
 		} `json:"sync_info"`
 	}
 	if err := n.RPC(ctx, i, "status", nil, &r); err != nil {
 		return nil, err
 	}
 	s := r.SyncInfo
-	return &Status{Height: int64(s.Height), Time: s.Time, AppHash: s.AppHash, CatchingUp: s.CatchingUp}, nil
+	return &Status{Height: int64(s.Height), Time: s.Time, AppHash: s.AppHash, CatchingUp: s.CatchingUp, Earliest: int64(s.Earliest)}, nil
 }
 
 // Height returns node i's latest block height.
@@ -405,28 +409,34 @@ func (n *Net) AppHashes(ctx context.Context, i int, from, to int64) ([]BlockHash
 // executed the block; and, on each node, that the app hash it computed at height h is the
 // one in the header of h+1. It returns nil when all agree, or the first difference.
 func (n *Net) CheckAppHashes(ctx context.Context, nodes []int, to int64) error {
+	return n.CheckAppHashesFrom(ctx, nodes, 1, to)
+}
+
+// CheckAppHashesFrom is CheckAppHashes for the heights from … to (a chain started from
+// an exported genesis begins at its initial height).
+func (n *Net) CheckAppHashesFrom(ctx context.Context, nodes []int, from, to int64) error {
 	hashes := make([][]BlockHashes, len(nodes))
 	errs := make([]error, len(nodes))
 	var wg sync.WaitGroup
 	for k, i := range nodes {
 		wg.Add(1)
-		go func() { defer wg.Done(); hashes[k], errs[k] = n.AppHashes(ctx, i, 1, to) }()
+		go func() { defer wg.Done(); hashes[k], errs[k] = n.AppHashes(ctx, i, from, to) }()
 	}
 	wg.Wait()
 	if err := errors.Join(errs...); err != nil {
 		return err
 	}
-	for h := range to {
+	for h := range to - from + 1 {
 		ref := hashes[0][h]
 		for k := range nodes {
 			got := hashes[k][h]
 			if got != ref {
 				return fmt.Errorf("height %d: %s reports %+v, %s reports %+v",
-					h+1, n.Nodes[nodes[0]].Name, ref, n.Nodes[nodes[k]].Name, got)
+					from+h, n.Nodes[nodes[0]].Name, ref, n.Nodes[nodes[k]].Name, got)
 			}
-			if h+1 < to && got.Result != hashes[k][h+1].Header {
+			if from+h < to && got.Result != hashes[k][h+1].Header {
 				return fmt.Errorf("%s: the app hash it computed at height %d (%s) is not the one in the header of %d (%s)",
-					n.Nodes[nodes[k]].Name, h+1, got.Result, h+2, hashes[k][h+1].Header)
+					n.Nodes[nodes[k]].Name, from+h, got.Result, from+h+1, hashes[k][h+1].Header)
 			}
 		}
 	}

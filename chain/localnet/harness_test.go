@@ -163,6 +163,13 @@ func (h *Harness) TxFails(from, codespace string, code uint32, args ...string) *
 	return r
 }
 
+// TxOutcome sends a transaction through node i (-1: round robin) and returns its result,
+// whatever it is: refused by CheckTx (Height 0), failed in its block, or a success.
+func (h *Harness) TxOutcome(i int, from string, args ...string) *localnet.TxResult {
+	h.T.Helper()
+	return h.wait(h.Send(i, from, args...))
+}
+
 // QueryOn runs `meritd query args… -o json` on node i and decodes the output into v.
 // Add "--height", "H" to ask about a given height.
 func (h *Harness) QueryOn(i int, v any, args ...string) {
@@ -296,25 +303,30 @@ func (h *Harness) WaitCatchUp(i int) int64 {
 }
 
 // CheckAppHashes waits until every running validator has committed at least the lowest
-// height among them plus one, then compares what each reports for every height from 1
+// height among them plus one, then compares what each reports for every height from the
+// chain's first (1, or the initial height of a chain started from an exported genesis)
 // to that one (block ID, header app hash, the app hash it computed); it returns the
 // height checked.
 func (h *Harness) CheckAppHashes() int64 {
 	h.T.Helper()
 	nodes := h.Running()
-	top := int64(0)
+	top, from := int64(0), int64(1)
 	for _, i := range nodes {
-		top = max(top, h.Height(i))
+		s, err := h.Net.Status(h.Ctx, i)
+		if err != nil {
+			h.fatal(err)
+		}
+		top, from = max(top, s.Height), max(from, s.Earliest)
 	}
 	for _, i := range nodes {
 		h.WaitHeight(i, top)
 	}
 	t0 := time.Now()
-	if err := h.Net.CheckAppHashes(h.Ctx, nodes, top); err != nil {
+	if err := h.Net.CheckAppHashesFrom(h.Ctx, nodes, from, top); err != nil {
 		h.fatal(fmt.Errorf("app hashes differ: %w", err))
 	}
-	h.Logf("validators %v report the same block and app hashes at every height 1…%d (checked in %s)",
-		nodes, top, time.Since(t0).Round(time.Millisecond))
+	h.Logf("validators %v report the same block and app hashes at every height %d…%d (checked in %s)",
+		nodes, from, top, time.Since(t0).Round(time.Millisecond))
 	return top
 }
 

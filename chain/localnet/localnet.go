@@ -57,6 +57,10 @@ type Config struct {
 	// that misses half of it is jailed. Default 1000, so that a node stopped by hand for a
 	// few minutes is not jailed (the SDK's default is 100).
 	SignedBlocksWindow int
+	// VotingPeriod, when positive, is x/gov's voting period in genesis (the expedited one
+	// is half of it), so that a test can take a proposal through to its execution; zero
+	// keeps the SDK's (48 hours).
+	VotingPeriod time.Duration
 	// Logf, when set, receives progress lines (it becomes the Net's Logf).
 	Logf func(format string, args ...any)
 }
@@ -318,6 +322,11 @@ func (n *Net) genesis(ctx context.Context, cfg Config) error {
 	if err := setSignedBlocksWindow(genesis0, cfg.SignedBlocksWindow); err != nil {
 		return err
 	}
+	if cfg.VotingPeriod > 0 {
+		if err := setVotingPeriod(genesis0, cfg.VotingPeriod); err != nil {
+			return err
+		}
+	}
 	if err := parallel(len(n.Nodes), func(i int) error {
 		nd := n.Nodes[i]
 		if i > 0 {
@@ -365,6 +374,33 @@ func parallel(k int, f func(i int) error) error {
 
 // setSignedBlocksWindow sets app_state.slashing.params.signed_blocks_window.
 func setSignedBlocksWindow(path string, window int) error {
+	return editModuleParams(path, "slashing", func(params map[string]json.RawMessage) error {
+		if _, ok := params["signed_blocks_window"]; !ok {
+			return errors.New("genesis: no slashing.params.signed_blocks_window")
+		}
+		params["signed_blocks_window"], _ = json.Marshal(fmt.Sprint(window))
+		return nil
+	})
+}
+
+// setVotingPeriod sets app_state.gov.params.voting_period to d and the expedited voting
+// period (which must be shorter) to d/2.
+func setVotingPeriod(path string, d time.Duration) error {
+	return editModuleParams(path, "gov", func(params map[string]json.RawMessage) error {
+		for key, v := range map[string]time.Duration{"voting_period": d, "expedited_voting_period": d / 2} {
+			if _, ok := params[key]; !ok {
+				return fmt.Errorf("genesis: no gov.params.%s", key)
+			}
+			// Durations in the genesis JSON are protobuf Durations: seconds with an "s".
+			params[key], _ = json.Marshal(fmt.Sprintf("%gs", v.Seconds()))
+		}
+		return nil
+	})
+}
+
+// editModuleParams rewrites app_state.<module>.params of the genesis file at path with
+// edit.
+func editModuleParams(path, module string, edit func(params map[string]json.RawMessage) error) error {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return err
@@ -377,23 +413,22 @@ func setSignedBlocksWindow(path string, window int) error {
 	if err := json.Unmarshal(g["app_state"], &app); err != nil {
 		return err
 	}
-	var slashing map[string]json.RawMessage
-	if err := json.Unmarshal(app["slashing"], &slashing); err != nil {
-		return err
+	var mod map[string]json.RawMessage
+	if err := json.Unmarshal(app[module], &mod); err != nil {
+		return fmt.Errorf("genesis: %s: %w", module, err)
 	}
 	var params map[string]json.RawMessage
-	if err := json.Unmarshal(slashing["params"], &params); err != nil {
-		return fmt.Errorf("genesis: slashing params: %w", err)
+	if err := json.Unmarshal(mod["params"], &params); err != nil {
+		return fmt.Errorf("genesis: %s params: %w", module, err)
 	}
-	if _, ok := params["signed_blocks_window"]; !ok {
-		return errors.New("genesis: no slashing.params.signed_blocks_window")
-	}
-	params["signed_blocks_window"], _ = json.Marshal(fmt.Sprint(window))
-	// Marshalling maps sorts the keys, which is fine: every node gets this same file.
-	if slashing["params"], err = json.Marshal(params); err != nil {
+	if err := edit(params); err != nil {
 		return err
 	}
-	if app["slashing"], err = json.Marshal(slashing); err != nil {
+	// Marshalling maps sorts the keys, which is fine: every node gets this same file.
+	if mod["params"], err = json.Marshal(params); err != nil {
+		return err
+	}
+	if app[module], err = json.Marshal(mod); err != nil {
 		return err
 	}
 	if g["app_state"], err = json.Marshal(app); err != nil {
