@@ -248,21 +248,28 @@ func govScenario() Scenario {
 	}
 }
 
-// portions writes k portions of rows rows of the 2-dimensional task (label: x0 > 0) to
-// files and returns the files and the hashes to commit to.
+// taskPortion returns rows samples of the localnet tests' 2-dimensional task: features
+// in [-1000, 1000] drawn with intn, label 1 when x0 > 0.
+func taskPortion(intn func(int) int, rows int) *dataset.Dataset {
+	d := &dataset.Dataset{Kind: dataset.Dense, Dims: 2, Classes: 2}
+	for range rows {
+		x := []int32{int32(intn(2001)) - 1000, int32(intn(2001)) - 1000}
+		y := int32(0)
+		if x[0] > 0 {
+			y = 1
+		}
+		d.X, d.Y = append(d.X, x...), append(d.Y, y)
+	}
+	return d
+}
+
+// portions writes k portions of rows rows of the task (taskPortion) to files (the CLI
+// reads a bytes argument from a file) and returns the files and the hashes to commit to.
 func portions(h *Harness, seed uint64, k, rows int) (files, hashes []string) {
 	r := rng.New(seed)
 	dir := h.T.TempDir()
 	for j := range k {
-		d := &dataset.Dataset{Kind: dataset.Dense, Dims: 2, Classes: 2}
-		for range rows {
-			x := []int32{int32(r.Intn(2001)) - 1000, int32(r.Intn(2001)) - 1000}
-			y := int32(0)
-			if x[0] > 0 {
-				y = 1
-			}
-			d.X, d.Y = append(d.X, x...), append(d.Y, y)
-		}
+		d := taskPortion(r.Intn, rows)
 		b, err := d.MarshalBinary()
 		if err != nil {
 			h.T.Fatal(err)

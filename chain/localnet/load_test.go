@@ -27,7 +27,6 @@ import (
 
 	"github.com/meritchain/merit/chain/localnet"
 	merittypes "github.com/meritchain/merit/chain/x/merit/types"
-	"github.com/meritchain/merit/engine/dataset"
 )
 
 // The load: many accounts, each with its own key, sequence and validator, send a steady
@@ -866,15 +865,7 @@ func (l *load) newMarket(ctx context.Context) *loadMarket {
 	msg := &merittypes.MsgCreateMarket{Provider: l.provider.key.address, Family: "centroid", Dims: 2, Classes: 2, Bound: 1000,
 		Bounty: loadBounty, MinStake: 100, MinContributions: 4, MinDuration: 1, RevealTimeout: 3600}
 	for range 3 {
-		d := &dataset.Dataset{Kind: dataset.Dense, Dims: 2, Classes: 2}
-		for range 20 {
-			x := []int32{int32(r.IntN(2001)) - 1000, int32(r.IntN(2001)) - 1000}
-			y := int32(0)
-			if x[0] > 0 {
-				y = 1
-			}
-			d.X, d.Y = append(d.X, x...), append(d.Y, y)
-		}
+		d := taskPortion(r.IntN, 20)
 		b, err := d.MarshalBinary()
 		if err != nil {
 			l.errorf("portion: %v", err)

@@ -186,22 +186,7 @@ func Create(ctx context.Context, cfg Config) (*Net, error) {
 	if err != nil {
 		return nil, err
 	}
-	if old, err := Open(dir); err == nil {
-		if running := old.Running(); len(running) > 0 {
-			return nil, fmt.Errorf("localnet in %s: %s %w (pid %d); stop it first (make localnet-stop)",
-				dir, old.Nodes[running[0]].Name, ErrRunning, old.pid(running[0]))
-		}
-	}
-	// Only a directory this package made (or an empty one) is wiped.
-	if es, err := os.ReadDir(dir); err == nil && len(es) > 0 {
-		if _, err := os.Stat(filepath.Join(dir, StateFile)); err != nil {
-			return nil, fmt.Errorf("localnet: %s exists and holds no %s: not removing it; pick another directory", dir, StateFile)
-		}
-	}
-	if err := os.RemoveAll(dir); err != nil {
-		return nil, err
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if err := freshDir(dir); err != nil {
 		return nil, err
 	}
 
@@ -553,4 +538,24 @@ func copyDir(src, dst string) error {
 		}
 	}
 	return nil
+}
+
+// freshDir empties dir for a new network, refusing while a network in it runs. Only a
+// directory this package made (or an empty one) is wiped.
+func freshDir(dir string) error {
+	if old, err := Open(dir); err == nil {
+		if running := old.Running(); len(running) > 0 {
+			return fmt.Errorf("localnet in %s: %s %w (pid %d); stop it first (make localnet-stop)",
+				dir, old.Nodes[running[0]].Name, ErrRunning, old.pid(running[0]))
+		}
+	}
+	if es, err := os.ReadDir(dir); err == nil && len(es) > 0 {
+		if _, err := os.Stat(filepath.Join(dir, StateFile)); err != nil {
+			return fmt.Errorf("localnet: %s exists and holds no %s: not removing it; pick another directory", dir, StateFile)
+		}
+	}
+	if err := os.RemoveAll(dir); err != nil {
+		return err
+	}
+	return os.MkdirAll(dir, 0o755)
 }

@@ -1,14 +1,9 @@
 package localnet_test
 
 import (
-	"encoding/hex"
 	"fmt"
-	"os"
-	"path/filepath"
 
 	"github.com/meritchain/merit/chain/localnet"
-	"github.com/meritchain/merit/engine/dataset"
-	"github.com/meritchain/merit/engine/rng"
 )
 
 // marketScenario is the prediction market's part of TestLocalnet: the transactions of a
@@ -74,31 +69,8 @@ func marketScenario() Scenario {
 	return Scenario{
 		Name: "prediction market",
 		Setup: func(h *Harness) {
-			// Three portions of a 2-dimensional task (label: x0 > 0), written to files
-			// (the CLI reads a bytes argument from a file).
-			r := rng.New(7)
-			dir := h.T.TempDir()
-			for j := range 3 {
-				d := &dataset.Dataset{Kind: dataset.Dense, Dims: 2, Classes: 2}
-				for range 20 {
-					x := []int32{int32(r.Intn(2001)) - 1000, int32(r.Intn(2001)) - 1000}
-					y := int32(0)
-					if x[0] > 0 {
-						y = 1
-					}
-					d.X, d.Y = append(d.X, x...), append(d.Y, y)
-				}
-				b, err := d.MarshalBinary()
-				if err != nil {
-					h.T.Fatal(err)
-				}
-				f := filepath.Join(dir, fmt.Sprintf("portion%d.bin", j))
-				if err := os.WriteFile(f, b, 0o644); err != nil {
-					h.T.Fatal(err)
-				}
-				hash := d.Hash()
-				files, hashes = append(files, f), append(hashes, hex.EncodeToString(hash[:]))
-			}
+			// Three portions of the 2-dimensional task, written to files.
+			files, hashes = portions(h, 7, 3, 20)
 			args := []string{"merit", "create-market", "centroid", "2", "2", "1000", fmt.Sprint(bounty),
 				"--min-stake", "100", "--min-contributions", "4", "--min-duration", "1", "--reveal-timeout", "3600"}
 			for _, hh := range hashes {

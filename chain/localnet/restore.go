@@ -90,20 +90,7 @@ func Restore(ctx context.Context, cfg RestoreConfig) (*Net, error) {
 	if err != nil {
 		return nil, err
 	}
-	if old, err := Open(dir); err == nil {
-		if running := old.Running(); len(running) > 0 {
-			return nil, fmt.Errorf("localnet in %s: %s %w", dir, old.Nodes[running[0]].Name, ErrRunning)
-		}
-	}
-	if es, err := os.ReadDir(dir); err == nil && len(es) > 0 {
-		if _, err := os.Stat(filepath.Join(dir, StateFile)); err != nil {
-			return nil, fmt.Errorf("localnet: %s exists and holds no %s: not removing it; pick another directory", dir, StateFile)
-		}
-	}
-	if err := os.RemoveAll(dir); err != nil {
-		return nil, err
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if err := freshDir(dir); err != nil {
 		return nil, err
 	}
 	genesis, err := restoredGenesis(cfg.Genesis, cfg.ChainID, cfg.GenesisTime)
