@@ -164,10 +164,10 @@ var mnistOnce struct {
 	err         error
 }
 
-// benchMNIST returns the first n training and t test images of MNIST, or skips b if
+// benchMNIST returns the first n training and t test images of MNIST, or skips tb if
 // the files are not available.
-func benchMNIST(b *testing.B, n, t int) (train, test *dataset.Dataset) {
-	b.Helper()
+func benchMNIST(tb testing.TB, n, t int) (train, test *dataset.Dataset) {
+	tb.Helper()
 	o := &mnistOnce
 	o.Do(func() {
 		dir, err := mnistsrc.Dir()
@@ -182,7 +182,7 @@ func benchMNIST(b *testing.B, n, t int) (train, test *dataset.Dataset) {
 		o.test, o.err = dataset.LoadMNIST(filepath.Join(dir, mnistsrc.TestImages), filepath.Join(dir, mnistsrc.TestLabels))
 	})
 	if o.err != nil {
-		b.Skipf("MNIST not available: %v", o.err)
+		tb.Skipf("MNIST not available: %v", o.err)
 	}
 	first := func(d *dataset.Dataset, k int) *dataset.Dataset {
 		idx := make([]int, min(k, d.Len()))
@@ -191,7 +191,7 @@ func benchMNIST(b *testing.B, n, t int) (train, test *dataset.Dataset) {
 		}
 		s, err := d.Subset(idx)
 		if err != nil {
-			b.Fatal(err)
+			tb.Fatal(err)
 		}
 		return s
 	}

@@ -7,12 +7,12 @@ const GoVersion = "go1.26.8"
 
 // Pure: merit-pure.wasm.
 const (
-	PureSHA256 = "08efff76cd192ceeb723f48e39e2568a759cffeb11d893730740938755770f1d"
-	PureSize   = 4440694
+	PureSHA256 = "1b3728c561ab66079a9c5c5350c7a19c0d25347d2b09ab69f3c1df9e94348f8f"
+	PureSize   = 4446816
 )
 
 // Host: merit-host.wasm.
 const (
-	HostSHA256 = "b72c3b8aa206825fecee8e2198587ec583ec5bf8ce0baad0680a7cb77f4a98bc"
-	HostSize   = 4489241
+	HostSHA256 = "4605ab96472cb6d9cbd258984fc171da4563973049642a609b564b848baaae01"
+	HostSize   = 4495500
 )

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"hash"
 	"math/bits"
+
+	"github.com/meritchain/merit/engine/internal/lewords"
 )
 
 // The canonical binary encoding, version 1 (docs/encoding-dataset.md). All integers are
@@ -118,7 +120,7 @@ func (d *Dataset) Hash() [32]byte {
 		return out
 	}
 	h := sha256.New()
-	e := &encoder{buf: make([]byte, 0, chunk), w: h}
+	e := &encoder{buf: make([]byte, 0, min(chunk, d.EncodedLen())), w: h}
 	d.encode(e)
 	h.Write(e.buf)
 	h.Sum(out[:0])
@@ -182,15 +184,11 @@ func Decode(b []byte) (*Dataset, error) {
 	}
 	p := b[encHeaderLen:]
 	d := &Dataset{Kind: kind, Dims: int(dims), Classes: int(classes), ScaleExp: int(scale), Y: make([]int32, rows)}
-	for i := range d.Y {
-		d.Y[i] = int32(le.Uint32(p[4*i:]))
-	}
+	lewords.Read(d.Y, p)
 	p = p[4*rows:]
 	if kind == Dense {
 		d.X = make([]int32, nnz)
-		for i := range d.X {
-			d.X[i] = int32(le.Uint32(p[4*i:]))
-		}
+		lewords.Read(d.X, p)
 	} else {
 		d.Ptr = make([]int, rows+1)
 		var sum uint64
@@ -206,14 +204,10 @@ func Decode(b []byte) (*Dataset, error) {
 		}
 		p = p[4*rows:]
 		d.Idx = make([]uint32, nnz)
-		for i := range d.Idx {
-			d.Idx[i] = le.Uint32(p[4*i:])
-		}
+		lewords.Read(d.Idx, p)
 		p = p[4*nnz:]
 		d.Val = make([]int32, nnz)
-		for i := range d.Val {
-			d.Val[i] = int32(le.Uint32(p[4*i:]))
-		}
+		lewords.Read(d.Val, p)
 	}
 	if err := d.Validate(); err != nil {
 		return nil, fmt.Errorf("dataset: decode: %w", err)

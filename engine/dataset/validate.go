@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/meritchain/merit/engine/fixed"
+	"github.com/meritchain/merit/simd"
 )
 
 const maxInt32 = 1<<31 - 1
@@ -39,9 +40,15 @@ func (d *Dataset) Validate() error {
 	if d.ScaleExp < 0 || d.ScaleExp > MaxScale {
 		return fmt.Errorf("dataset: ScaleExp = %d, want 0..%d", d.ScaleExp, MaxScale)
 	}
-	for i, y := range d.Y {
-		if y < 0 || int(y) >= d.Classes {
-			return fmt.Errorf("dataset: row %d: label %d out of range [0, %d)", i, y, d.Classes)
+	// Each check over all the values runs first as a kernel over the whole slice
+	// (simd.MinMax: a host kernel in the WebAssembly host-kernel build), and only if
+	// that finds a problem as the loop that names the first value at fault: the error
+	// is the same, and a valid dataset is checked several times faster.
+	if lo, hi := simd.MinMax(d.Y); lo < 0 || int(hi) >= d.Classes {
+		for i, y := range d.Y {
+			if y < 0 || int(y) >= d.Classes {
+				return fmt.Errorf("dataset: row %d: label %d out of range [0, %d)", i, y, d.Classes)
+			}
 		}
 	}
 	n := len(d.Y)
@@ -51,6 +58,9 @@ func (d *Dataset) Validate() error {
 		}
 		if uint64(len(d.X)) != uint64(n)*uint64(d.Dims) {
 			return fmt.Errorf("dataset: len(X) = %d, want rows·Dims = %d·%d", len(d.X), n, d.Dims)
+		}
+		if inFeatureRange(d.X) {
+			return nil
 		}
 		for k, v := range d.X {
 			if v < -fixed.MaxFeature || v > fixed.MaxFeature {
@@ -74,6 +84,9 @@ func (d *Dataset) Validate() error {
 	if d.Ptr[n] != len(d.Idx) {
 		return fmt.Errorf("dataset: Ptr[%d] = %d, want len(Idx) = %d", n, d.Ptr[n], len(d.Idx))
 	}
+	if d.sparseValid() {
+		return nil
+	}
 	for i := 0; i < n; i++ {
 		a, b := d.Ptr[i], d.Ptr[i+1]
 		if b < a || b > len(d.Idx) {
@@ -96,6 +109,28 @@ func (d *Dataset) Validate() error {
 		}
 	}
 	return nil
+}
+
+// inFeatureRange reports whether every v in x has |v| ≤ fixed.MaxFeature.
+func inFeatureRange(x []int32) bool {
+	lo, hi := simd.MinMax(x)
+	return lo >= -fixed.MaxFeature && hi <= fixed.MaxFeature
+}
+
+// sparseValid reports whether the loop of Validate over a sparse dataset's rows would
+// find nothing wrong, given what Validate has checked before it (len(Ptr) = Len()+1,
+// Ptr[0] = 0, Ptr[Len()] = len(Idx) = len(Val)): every row's range is valid, its indices
+// strictly increase and are < Dims, and (the rows then covering Val exactly) every value
+// is non-zero and within fixed.MaxFeature.
+func (d *Dataset) sparseValid() bool {
+	dims := uint32(d.Dims)
+	for i := range len(d.Y) {
+		a, b := d.Ptr[i], d.Ptr[i+1]
+		if b < a || b > len(d.Idx) || !simd.SortedBelow(d.Idx[a:b], dims) {
+			return false
+		}
+	}
+	return simd.CountZero(d.Val) == 0 && inFeatureRange(d.Val)
 }
 
 // checkShape is the O(1) part of Validate that makes indexing rows safe (for sparse rows,

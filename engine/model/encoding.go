@@ -4,6 +4,8 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"fmt"
+
+	"github.com/meritchain/merit/engine/internal/lewords"
 )
 
 // The canonical encoding; docs/encoding-model.md specifies it byte by byte.
@@ -95,17 +97,11 @@ func malformed(format string, a ...any) error {
 	return fmt.Errorf("%w: "+format, append([]any{ErrEncoding}, a...)...)
 }
 
-func readI32s(dst []int32, b []byte) {
-	for i := range dst {
-		dst[i] = int32(le.Uint32(b[4*i:]))
-	}
-}
+// readI32s and readI64s fill dst from the little-endian words at the start of b (a bulk
+// copy on a little-endian machine: package lewords).
+func readI32s(dst []int32, b []byte) { lewords.Read(dst, b) }
 
-func readI64s(dst []int64, b []byte) {
-	for i := range dst {
-		dst[i] = int64(le.Uint64(b[8*i:]))
-	}
-}
+func readI64s(dst []int64, b []byte) { lewords.Read(dst, b) }
 
 // Decode returns the model whose canonical encoding is b. It rejects, with an error
 // wrapping ErrEncoding, bad magic, version or family, truncation, trailing bytes, a
