@@ -22,8 +22,8 @@ const (
 	DefaultMaxContributionsPerModel = 10_000
 	DefaultMaxTestRows              = 4096
 	DefaultDepositDenom             = "stake" // the SDK's default bond denom
-	// Prediction markets: about half a second of engine time per block in the
-	// WebAssembly engine (BENCHMARKS.md, "Prediction markets").
+	// Prediction markets: about a third to a half of a second of engine time per block in
+	// the WebAssembly engine (BENCHMARKS.md, "Prediction markets").
 	DefaultMarketBlockGas         = 1_000_000_000
 	DefaultMarketStepRows         = 1024
 	DefaultMaxMarketContributions = 10_000
