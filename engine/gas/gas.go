@@ -89,7 +89,8 @@ func NewCounter(s Schedule, limit uint64) *Counter {
 }
 
 // Charge adds n units of k. If that would exceed the limit, Used becomes the limit and
-// Charge (and every later Charge) returns an error wrapping ErrOutOfGas.
+// Charge (and every later Charge) returns an error wrapping ErrOutOfGas, always with the
+// same text: which of several parallel workers ran out first must not show.
 func (c *Counter) Charge(k Kind, n uint64) error {
 	return c.ChargeGas(c.s.Cost(k, n))
 }
@@ -98,20 +99,22 @@ func (c *Counter) Charge(k Kind, n uint64) error {
 func (c *Counter) ChargeGas(g uint64) error {
 	for {
 		if c.out.Load() {
-			return ErrOutOfGas
+			return c.outOfGas()
 		}
 		u := c.used.Load()
 		next, carry := bits.Add64(u, g, 0)
 		if carry != 0 || next > c.limit {
 			c.out.Store(true)
 			c.used.Store(c.limit)
-			return fmt.Errorf("%w: limit %d", ErrOutOfGas, c.limit)
+			return c.outOfGas()
 		}
 		if c.used.CompareAndSwap(u, next) {
 			return nil
 		}
 	}
 }
+
+func (c *Counter) outOfGas() error { return fmt.Errorf("%w: limit %d", ErrOutOfGas, c.limit) }
 
 // Used returns the gas charged so far (the limit, once out of gas).
 func (c *Counter) Used() uint64 { return c.used.Load() }
