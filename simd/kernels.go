@@ -16,6 +16,22 @@ func Dot(a, b []int32) int64 {
 func dotGeneric(a, b []int32) int64 {
 	b = b[:len(a)]
 	var s int64
+	// Sixteen elements per step through array pointers (testing len(b) too drops a check):
+	// Go compiled to WebAssembly pays for every branch and bounds check of the loop; the
+	// sum is the same in any order.
+	for len(a) >= 16 && len(b) >= 16 {
+		x, y := (*[16]int32)(a), (*[16]int32)(b)
+		s += int64(x[0])*int64(y[0]) + int64(x[1])*int64(y[1]) +
+			int64(x[2])*int64(y[2]) + int64(x[3])*int64(y[3]) +
+			int64(x[4])*int64(y[4]) + int64(x[5])*int64(y[5]) +
+			int64(x[6])*int64(y[6]) + int64(x[7])*int64(y[7])
+		s += int64(x[8])*int64(y[8]) + int64(x[9])*int64(y[9]) +
+			int64(x[10])*int64(y[10]) + int64(x[11])*int64(y[11]) +
+			int64(x[12])*int64(y[12]) + int64(x[13])*int64(y[13]) +
+			int64(x[14])*int64(y[14]) + int64(x[15])*int64(y[15])
+		a, b = a[16:], b[16:]
+	}
+	b = b[:len(a)]
 	for i, x := range a {
 		s += int64(x) * int64(b[i])
 	}
@@ -32,6 +48,30 @@ func SqDist(a, b []int32) int64 {
 func sqDistGeneric(a, b []int32) int64 {
 	b = b[:len(a)]
 	var s int64
+	// Sixteen elements per step, as dotGeneric.
+	for len(a) >= 16 && len(b) >= 16 {
+		x, y := (*[16]int32)(a), (*[16]int32)(b)
+		d0 := int64(x[0]) - int64(y[0])
+		d1 := int64(x[1]) - int64(y[1])
+		d2 := int64(x[2]) - int64(y[2])
+		d3 := int64(x[3]) - int64(y[3])
+		d4 := int64(x[4]) - int64(y[4])
+		d5 := int64(x[5]) - int64(y[5])
+		d6 := int64(x[6]) - int64(y[6])
+		d7 := int64(x[7]) - int64(y[7])
+		s += d0*d0 + d1*d1 + d2*d2 + d3*d3 + d4*d4 + d5*d5 + d6*d6 + d7*d7
+		d0 = int64(x[8]) - int64(y[8])
+		d1 = int64(x[9]) - int64(y[9])
+		d2 = int64(x[10]) - int64(y[10])
+		d3 = int64(x[11]) - int64(y[11])
+		d4 = int64(x[12]) - int64(y[12])
+		d5 = int64(x[13]) - int64(y[13])
+		d6 = int64(x[14]) - int64(y[14])
+		d7 = int64(x[15]) - int64(y[15])
+		s += d0*d0 + d1*d1 + d2*d2 + d3*d3 + d4*d4 + d5*d5 + d6*d6 + d7*d7
+		a, b = a[16:], b[16:]
+	}
+	b = b[:len(a)]
 	for i, x := range a {
 		d := int64(x) - int64(b[i])
 		s += d * d
@@ -48,6 +88,17 @@ func DotBatch(rows []int32, q []int32, out []int64) {
 
 func dotBatchGeneric(rows []int32, q []int32, out []int64) {
 	dim := len(q)
+	if dim < 16 { // short rows: a call to the unrolled dotGeneric costs more than it saves
+		for r := range out {
+			row := rows[r*dim:][:dim]
+			var s int64
+			for i, y := range q {
+				s += int64(row[i]) * int64(y)
+			}
+			out[r] = s
+		}
+		return
+	}
 	for r := range out {
 		out[r] = dotGeneric(rows[r*dim:(r+1)*dim], q)
 	}
@@ -62,6 +113,18 @@ func SqDistBatch(rows []int32, q []int32, out []int64) {
 
 func sqDistBatchGeneric(rows []int32, q []int32, out []int64) {
 	dim := len(q)
+	if dim < 16 { // short rows, as dotBatchGeneric
+		for r := range out {
+			row := rows[r*dim:][:dim]
+			var s int64
+			for i, y := range q {
+				d := int64(row[i]) - int64(y)
+				s += d * d
+			}
+			out[r] = s
+		}
+		return
+	}
 	for r := range out {
 		out[r] = sqDistGeneric(rows[r*dim:(r+1)*dim], q)
 	}

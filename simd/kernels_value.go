@@ -28,6 +28,16 @@ func gatherDotRowsGeneric(w []int32, ptr []int, idx []uint32, val []int32, out [
 		ix, vx := idx[a:b], val[a:b]
 		vx = vx[:len(ix)]
 		var s int64
+		// Eight entries per step through array pointers, as dotGeneric.
+		for len(ix) >= 8 && len(vx) >= 8 {
+			j, v := (*[8]uint32)(ix), (*[8]int32)(vx)
+			s += int64(w[j[0]])*int64(v[0]) + int64(w[j[1]])*int64(v[1]) +
+				int64(w[j[2]])*int64(v[2]) + int64(w[j[3]])*int64(v[3]) +
+				int64(w[j[4]])*int64(v[4]) + int64(w[j[5]])*int64(v[5]) +
+				int64(w[j[6]])*int64(v[6]) + int64(w[j[7]])*int64(v[7])
+			ix, vx = ix[8:], vx[8:]
+		}
+		vx = vx[:len(ix)]
 		for i, j := range ix {
 			s += int64(w[j]) * int64(vx[i])
 		}
@@ -192,18 +202,23 @@ func addColsScaledGeneric(colptr []int, rows []uint32, vals []int32, idx []uint3
 		a, b := colptr[f], colptr[f+1]
 		rr, vv := rows[a:b], vals[a:b]
 		vv = vv[:len(rr)]
-		// Four entries per step: Go compiled to WebAssembly pays for every branch of the
-		// loop; the sums are the same in any order.
-		p := 0
-		for ; p+4 <= len(rr); p += 4 {
-			r4, v4 := rr[p:p+4:p+4], vv[p:p+4:p+4]
-			out[r4[0]] += s * int64(v4[0])
-			out[r4[1]] += s * int64(v4[1])
-			out[r4[2]] += s * int64(v4[2])
-			out[r4[3]] += s * int64(v4[3])
+		// Eight entries per step through array pointers: Go compiled to WebAssembly pays for
+		// every branch of the loop; the sums are the same in any order.
+		for len(rr) >= 8 && len(vv) >= 8 {
+			r8, v8 := (*[8]uint32)(rr), (*[8]int32)(vv)
+			out[r8[0]] += s * int64(v8[0])
+			out[r8[1]] += s * int64(v8[1])
+			out[r8[2]] += s * int64(v8[2])
+			out[r8[3]] += s * int64(v8[3])
+			out[r8[4]] += s * int64(v8[4])
+			out[r8[5]] += s * int64(v8[5])
+			out[r8[6]] += s * int64(v8[6])
+			out[r8[7]] += s * int64(v8[7])
+			rr, vv = rr[8:], vv[8:]
 		}
-		for ; p < len(rr); p++ {
-			out[rr[p]] += s * int64(vv[p])
+		vv = vv[:len(rr)]
+		for p, r := range rr {
+			out[r] += s * int64(vv[p])
 		}
 	}
 }
@@ -218,15 +233,19 @@ func AddColsConst(colptr []int, rows []uint32, idx []uint32, c int64, out []int6
 func addColsConstGeneric(colptr []int, rows []uint32, idx []uint32, c int64, out []int64) {
 	for _, f := range idx {
 		rr := rows[colptr[f]:colptr[f+1]]
-		p := 0
-		for ; p+4 <= len(rr); p += 4 { // four per step, as addColsScaledGeneric
-			r4 := rr[p : p+4 : p+4]
-			out[r4[0]] += c
-			out[r4[1]] += c
-			out[r4[2]] += c
-			out[r4[3]] += c
+		for len(rr) >= 8 { // eight per step, as addColsScaledGeneric
+			r8 := (*[8]uint32)(rr)
+			out[r8[0]] += c
+			out[r8[1]] += c
+			out[r8[2]] += c
+			out[r8[3]] += c
+			out[r8[4]] += c
+			out[r8[5]] += c
+			out[r8[6]] += c
+			out[r8[7]] += c
+			rr = rr[8:]
 		}
-		for _, r := range rr[p:] {
+		for _, r := range rr {
 			out[r] += c
 		}
 	}

@@ -7,12 +7,12 @@ const GoVersion = "go1.26.8"
 
 // Pure: merit-pure.wasm.
 const (
-	PureSHA256 = "1b3728c561ab66079a9c5c5350c7a19c0d25347d2b09ab69f3c1df9e94348f8f"
-	PureSize   = 4446816
+	PureSHA256 = "7d7f2baacff7cf02d9f65fd778ba1d57b5e10821febd6cde27ba03ce777e4f79"
+	PureSize   = 4454267
 )
 
 // Host: merit-host.wasm.
 const (
-	HostSHA256 = "4605ab96472cb6d9cbd258984fc171da4563973049642a609b564b848baaae01"
-	HostSize   = 4495500
+	HostSHA256 = "d6f2e619e4c65617a855ef777e6e81eb6ee6f02b1ed23c3e7731145963061d60"
+	HostSize   = 4501493
 )

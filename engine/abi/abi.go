@@ -235,11 +235,16 @@ func EncodeRequest(r Request) []byte {
 }
 
 // DecodeRequest decodes a request; errors are *Error with CodeMalformed or CodeLimit.
-func DecodeRequest(b []byte) (Request, error) {
+func DecodeRequest(b []byte) (Request, error) { return decodeRequest(b, false) }
+
+// decodeRequest decodes a request whose datasets may share b's memory if shared
+// (dataset.DecodeShared).
+func decodeRequest(b []byte, shared bool) (Request, error) {
 	if len(b) > MaxRequestBytes {
 		return nil, errorf(CodeLimit, "request of %d bytes exceeds %d", len(b), MaxRequestBytes)
 	}
 	r := wire.NewReader(b, requestMagic, Version)
+	r.Shared = shared
 	o := Op(r.U16())
 	if err := r.Err(); err != nil {
 		return nil, asError(CodeMalformed, err)
@@ -285,14 +290,22 @@ func DecodeResponse(b []byte) (Response, error) {
 // gas.Call once and gas.InputByte per request byte, then decodes the request and charges
 // its work as it runs it, and last gas.OutputByte per response byte. A failure returns an
 // *Error and no response. Execute never panics on any input.
-func Execute(req []byte, m gas.Meter) ([]byte, error) {
+func Execute(req []byte, m gas.Meter) ([]byte, error) { return execute(req, m, false) }
+
+// ExecuteInPlace is Execute for a caller that leaves req unchanged until it returns: the
+// request's datasets are decoded without copies where the machine allows it
+// (dataset.DecodeShared). The response and the gas charged are Execute's. The
+// WebAssembly guest runs every call this way, on the buffer it owns.
+func ExecuteInPlace(req []byte, m gas.Meter) ([]byte, error) { return execute(req, m, true) }
+
+func execute(req []byte, m gas.Meter, inPlace bool) ([]byte, error) {
 	if err := m.Charge(gas.Call, 1); err != nil {
 		return nil, asError(CodeOutOfGas, err)
 	}
 	if err := m.Charge(gas.InputByte, uint64(len(req))); err != nil {
 		return nil, asError(CodeOutOfGas, err)
 	}
-	r, err := DecodeRequest(req)
+	r, err := decodeRequest(req, inPlace)
 	if err != nil {
 		return nil, err
 	}

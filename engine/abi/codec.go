@@ -59,7 +59,11 @@ func getDataset(r *wire.Reader) *dataset.Dataset {
 	if r.Err() != nil {
 		return nil
 	}
-	d, err := dataset.Decode(b)
+	decode := dataset.Decode
+	if r.Shared {
+		decode = dataset.DecodeShared
+	}
+	d, err := decode(b)
 	if err != nil {
 		r.Failf("%v", err)
 		return nil

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"hash"
 	"math/bits"
+	"unsafe"
 
 	"github.com/meritchain/merit/engine/internal/lewords"
 )
@@ -131,7 +132,41 @@ func (d *Dataset) Hash() [32]byte {
 // else: wrong magic, version or kind, truncated input, trailing bytes, declared sizes that
 // the input's length cannot hold (checked before anything is allocated, so memory stays
 // proportional to len(b)), and any dataset that fails Validate.
-func Decode(b []byte) (*Dataset, error) {
+func Decode(b []byte) (*Dataset, error) { return decode(b, false) }
+
+// DecodeShared is Decode for a buffer the caller gives up to the dataset: where the
+// machine allows it (lewords.View) the labels and values are not copied but share b's
+// memory, first moved down over the header bytes already read, by up to 3 bytes, so that
+// they are 4-byte aligned. b must not be read or changed afterwards while the dataset is
+// in use. The WebAssembly guest decodes its request buffer this way, which it owns for the
+// whole call; the dataset is the same as Decode's.
+func DecodeShared(b []byte) (*Dataset, error) { return decode(b, true) }
+
+// alignPayload moves the words after b's header down (over its last bytes, which decode
+// has already read) so that they start at a 4-byte aligned address, and returns them.
+func alignPayload(b []byte) []byte {
+	k := int(uintptr(unsafe.Pointer(unsafe.SliceData(b[encHeaderLen:]))) % 4)
+	if k == 0 {
+		return b[encHeaderLen:]
+	}
+	copy(b[encHeaderLen-k:], b[encHeaderLen:])
+	return b[encHeaderLen-k : len(b)-k]
+}
+
+// decodeWords returns the n words at the start of p: a view of p if share and the machine
+// allows one, else a copy.
+func decodeWords[T lewords.Word](p []byte, n uint64, share bool) []T {
+	if share {
+		if v, ok := lewords.View[T](p, int(n)); ok {
+			return v
+		}
+	}
+	v := make([]T, n)
+	lewords.Read(v, p)
+	return v
+}
+
+func decode(b []byte, share bool) (*Dataset, error) {
 	if len(b) < encHeaderLen {
 		return nil, fmt.Errorf("dataset: decode: truncated header: %d bytes, want %d", len(b), encHeaderLen)
 	}
@@ -183,12 +218,13 @@ func Decode(b []byte) (*Dataset, error) {
 		return nil, fmt.Errorf("dataset: decode: %d trailing bytes", rest-need)
 	}
 	p := b[encHeaderLen:]
-	d := &Dataset{Kind: kind, Dims: int(dims), Classes: int(classes), ScaleExp: int(scale), Y: make([]int32, rows)}
-	lewords.Read(d.Y, p)
+	if share {
+		p = alignPayload(b)
+	}
+	d := &Dataset{Kind: kind, Dims: int(dims), Classes: int(classes), ScaleExp: int(scale), Y: decodeWords[int32](p, rows, share)}
 	p = p[4*rows:]
 	if kind == Dense {
-		d.X = make([]int32, nnz)
-		lewords.Read(d.X, p)
+		d.X = decodeWords[int32](p, nnz, share)
 	} else {
 		d.Ptr = make([]int, rows+1)
 		var sum uint64
@@ -203,11 +239,9 @@ func Decode(b []byte) (*Dataset, error) {
 			return nil, fmt.Errorf("dataset: decode: row counts sum to %d, want nnz %d", sum, nnz)
 		}
 		p = p[4*rows:]
-		d.Idx = make([]uint32, nnz)
-		lewords.Read(d.Idx, p)
+		d.Idx = decodeWords[uint32](p, nnz, share)
 		p = p[4*nnz:]
-		d.Val = make([]int32, nnz)
-		lewords.Read(d.Val, p)
+		d.Val = decodeWords[int32](p, nnz, share)
 	}
 	if err := d.Validate(); err != nil {
 		return nil, fmt.Errorf("dataset: decode: %w", err)

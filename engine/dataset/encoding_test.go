@@ -6,10 +6,12 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"os"
+	"reflect"
 	"runtime"
 	"strconv"
 	"strings"
 	"testing"
+	"unsafe"
 )
 
 // irisHash is the SHA-256 of iris.csv's canonical encoding (loaded with AutoScale:
@@ -259,4 +261,46 @@ func checkDecode(t *testing.T, b []byte) bool {
 		t.Fatalf("accepted bytes re-encode differently (%v)", err)
 	}
 	return true
+}
+
+// TestDecodeShared: DecodeShared gives Decode's dataset at every alignment of the buffer,
+// and on amd64 its labels and values are inside the buffer, 4-byte aligned.
+func TestDecodeShared(t *testing.T) {
+	d, s := small()
+	for _, x := range []*Dataset{d, s} {
+		enc, err := x.MarshalBinary()
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := Decode(enc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for off := range 4 {
+			buf := make([]byte, off+len(enc))
+			b := buf[off:]
+			copy(b, enc)
+			got, err := DecodeShared(b)
+			if err != nil {
+				t.Fatalf("%v at offset %d: %v", x.Kind, off, err)
+			}
+			if !reflect.DeepEqual(got, want) {
+				t.Fatalf("%v at offset %d: DecodeShared differs from Decode", x.Kind, off)
+			}
+			if runtime.GOARCH != "amd64" {
+				continue
+			}
+			vals := got.X
+			if x.Kind == Sparse {
+				vals = got.Val
+			}
+			for _, v := range [][]int32{got.Y, vals} {
+				p := uintptr(unsafe.Pointer(unsafe.SliceData(v)))
+				lo := uintptr(unsafe.Pointer(unsafe.SliceData(buf)))
+				if p < lo || p >= lo+uintptr(len(buf)) || p%4 != 0 {
+					t.Fatalf("%v at offset %d: an array at %#x is not an aligned view of the buffer at %#x", x.Kind, off, p, lo)
+				}
+			}
+		}
+	}
 }

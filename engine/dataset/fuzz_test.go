@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"reflect"
 	"testing"
 
 	"github.com/meritchain/merit/internal/fuzzcheck"
@@ -150,6 +151,18 @@ func FuzzDecode(f *testing.F) {
 		var e *Dataset
 		var err error
 		fuzzcheck.Bounded(t, "Decode", len(b), binaryPerByte, binarySlack, func() { e, err = Decode(b) })
+		// DecodeShared accepts and refuses the same bytes, with the same dataset, at every
+		// alignment of the buffer.
+		for off := range 4 {
+			sb := append(make([]byte, off, off+len(b)), b...)[off:]
+			es, errs := DecodeShared(sb)
+			if (err == nil) != (errs == nil) || err != nil && err.Error() != errs.Error() {
+				t.Fatalf("DecodeShared at offset %d: error %v, Decode: %v", off, errs, err)
+			}
+			if err == nil && !reflect.DeepEqual(e, es) {
+				t.Fatalf("DecodeShared at offset %d gives another dataset", off)
+			}
+		}
 		if err != nil {
 			return
 		}

@@ -83,7 +83,7 @@ func meritCall(ptr, n uint32) uint32 {
 	if ptr != addr(request) || n > uint32(len(request)) {
 		panic(fmt.Sprintf("merit_call(%#x, %d): not the buffer merit_alloc returned (%#x, %d bytes)", ptr, n, addr(request), len(request)))
 	}
-	resp, err := abi.Execute(request[:n:n], &meter{})
+	resp, err := abi.ExecuteInPlace(request[:n:n], &meter{})
 	if err == nil {
 		result = resp
 		return uint32(abi.CodeOK)

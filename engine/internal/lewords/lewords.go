@@ -51,3 +51,23 @@ func readPortable[T Word](dst []T, src []byte) {
 		}
 	}
 }
+
+// View returns the first n words of src as a []T that shares src's memory, and true, when
+// that gives the same values as Read: on a little-endian machine, with src's address a
+// multiple of the word size (as Go's own values are). Otherwise, or if src is shorter than
+// n words, it returns nil and false, and the caller copies with Read. The caller must not
+// change those bytes of src while it uses the view.
+func View[T Word](src []byte, n int) ([]T, bool) {
+	size := int(unsafe.Sizeof(*new(T)))
+	if !littleEndian || n < 0 || len(src)/size < n {
+		return nil, false
+	}
+	if n == 0 {
+		return []T{}, true
+	}
+	p := unsafe.Pointer(unsafe.SliceData(src))
+	if uintptr(p)%uintptr(size) != 0 {
+		return nil, false
+	}
+	return unsafe.Slice((*T)(p), n), true
+}

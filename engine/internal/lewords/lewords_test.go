@@ -56,6 +56,17 @@ func checkT[T Word](t *testing.T, src []byte) {
 	if !slices.Equal(got, want) {
 		t.Fatalf("readPortable %T of % x = %v, want %v", got, src, got, want)
 	}
+	// A view, where the machine allows one, holds the same words and shares src.
+	if v, ok := View[T](src, n); ok {
+		if !slices.Equal(v, want) {
+			t.Fatalf("View %T of % x = %v, want %v", v, src, v, want)
+		}
+		if n > 0 && unsafe.Pointer(unsafe.SliceData(v)) != unsafe.Pointer(unsafe.SliceData(src)) {
+			t.Fatalf("View %T does not share the source's memory", v)
+		}
+	} else if littleEndian && uintptr(unsafe.Pointer(unsafe.SliceData(src)))%uintptr(size) == 0 {
+		t.Fatalf("View %T of %d words at %p refused on a machine that allows it", *new(T), n, unsafe.SliceData(src))
+	}
 	// A shorter destination reads a prefix and leaves src alone.
 	if n > 0 {
 		before := slices.Clone(src)
@@ -90,6 +101,20 @@ func TestShortSource(t *testing.T) {
 		}
 	}()
 	Read(make([]int32, 2), make([]byte, 7))
+}
+
+// TestViewRefuses: a view longer than the source, or of a negative length, is refused.
+func TestViewRefuses(t *testing.T) {
+	buf := make([]byte, 16)
+	if _, ok := View[int32](buf, 5); ok {
+		t.Fatal("View of 5 int32s from 16 bytes succeeded")
+	}
+	if _, ok := View[int64](buf, -1); ok {
+		t.Fatal("View of -1 words succeeded")
+	}
+	if v, ok := View[int64](buf, 0); littleEndian && (!ok || v == nil || len(v) != 0) {
+		t.Fatalf("View of 0 words = %v, %v; want an empty slice", v, ok)
+	}
 }
 
 func TestEmpty(t *testing.T) {

@@ -70,6 +70,9 @@ type Reader struct {
 	b   []byte
 	off int
 	err error
+	// Shared is set by a caller that keeps b unchanged while every value decoded from
+	// it is in use, so decoders may share b's memory instead of copying it.
+	Shared bool
 }
 
 // NewReader checks b's magic and version and returns a reader positioned after them.
