@@ -155,8 +155,17 @@ func sparseNearer(a, b int32, cnt, q []int64, m, ga, gb int64) bool {
 	}
 	ea := uint64(m*na*na + q[a] - 2*na*ga)
 	eb := uint64(m*nb*nb + q[b] - 2*nb*gb)
-	h1, l1 := bits.Mul64(ea, uint64(nb*nb))
-	h2, l2 := bits.Mul64(eb, uint64(na*na))
+	na2, nb2 := uint64(na*na), uint64(nb*nb)
+	if ea|eb|na2|nb2 < 1<<32 {
+		// Both products fit in 64 bits: the same comparison without the 128-bit products,
+		// which WebAssembly assembles from 32-bit halves.
+		if p1, p2 := ea*nb2, eb*na2; p1 != p2 {
+			return p1 < p2
+		}
+		return a < b
+	}
+	h1, l1 := bits.Mul64(ea, nb2)
+	h2, l2 := bits.Mul64(eb, na2)
 	if h1 != h2 {
 		return h1 < h2
 	}

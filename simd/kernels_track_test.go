@@ -712,3 +712,34 @@ func FuzzKNNInsert(f *testing.F) {
 		}
 	})
 }
+
+// TestSparseNearerProducts: sparseNearer's comparison of E_a·n_b² with E_b·n_a² against
+// math/big, at values on both sides of its 64-bit shortcut (every operand below 2^32).
+func TestSparseNearerProducts(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 10))
+	edge := []uint64{0, 1, 2, 1<<16 - 1, 1 << 16, 1<<32 - 2, 1<<32 - 1, 1 << 32, 1<<32 + 1, 1<<63 - 1, 1 << 63, 1<<64 - 1}
+	pick := func() uint64 {
+		if r.IntN(2) == 0 {
+			return edge[r.IntN(len(edge))]
+		}
+		return r.Uint64() >> r.IntN(64)
+	}
+	for range 200000 {
+		// With m = 0 and q = 0 for class b, E_b = −2·n_b·G_b; choosing G through q keeps E
+		// free: E_a = q[a] − 2·n_a·g_a with g = 0 is q[a].
+		na, nb := int64(1+r.IntN(70000)), int64(1+r.IntN(70000))
+		if r.IntN(4) == 0 {
+			na = int64(1 + r.Uint64()>>(1+r.IntN(63)))
+		}
+		ea, eb := pick(), pick()
+		cnt := []int64{na, nb}
+		q := []int64{int64(ea), int64(eb)}
+		got := sparseNearer(0, 1, cnt, q, 0, 0, 0)
+		pa := new(big.Int).Mul(new(big.Int).SetUint64(ea), new(big.Int).SetUint64(uint64(nb*nb)))
+		pb := new(big.Int).Mul(new(big.Int).SetUint64(eb), new(big.Int).SetUint64(uint64(na*na)))
+		want := pa.Cmp(pb) < 0 || pa.Cmp(pb) == 0
+		if got != want {
+			t.Fatalf("sparseNearer(n_a=%d, n_b=%d, E_a=%d, E_b=%d) = %v, want %v", na, nb, ea, eb, got, want)
+		}
+	}
+}

@@ -7,12 +7,12 @@ const GoVersion = "go1.26.8"
 
 // Pure: merit-pure.wasm.
 const (
-	PureSHA256 = "7d7f2baacff7cf02d9f65fd778ba1d57b5e10821febd6cde27ba03ce777e4f79"
-	PureSize   = 4454267
+	PureSHA256 = "325441ddd4b99be9240f24b1645e4e4b69f25999533c4d2d7de5016a17d7d8a4"
+	PureSize   = 4454433
 )
 
 // Host: merit-host.wasm.
 const (
-	HostSHA256 = "d6f2e619e4c65617a855ef777e6e81eb6ee6f02b1ed23c3e7731145963061d60"
-	HostSize   = 4501493
+	HostSHA256 = "5912dc519549c79b4ccb892f6fb7a70dd0842d3bf289febe009bc4e31cdde83c"
+	HostSize   = 4501656
 )
