@@ -98,6 +98,7 @@ type kernelTable struct {
 	sqNormRows        func(ptr []int, val []int32, out, sum []int64)
 	addColsScaled     func(colptr []int, rows []uint32, vals []int32, idx []uint32, x []int32, out []int64)
 	addColsConst      func(colptr []int, rows []uint32, idx []uint32, c int64, out []int64)
+	addMatchCounts    func(bits, q []uint64, c int64, out []int64)
 	repredictMax      func(score []int64, classes, a, b int, pred, y []int32) int
 	repredictMin      func(score []int64, classes, a, b int, pred, y []int32) int
 	repredictSparse   func(g, cnt, q []int64, ptr []int, k int, pred, y []int32) int
@@ -133,6 +134,7 @@ var genericTable = kernelTable{
 	sqNormRows:        sqNormRowsGeneric,
 	addColsScaled:     addColsScaledGeneric,
 	addColsConst:      addColsConstGeneric,
+	addMatchCounts:    addMatchCountsGeneric,
 	repredictMax:      repredictMaxGeneric,
 	repredictMin:      repredictMinGeneric,
 	repredictSparse:   repredictSparseGeneric,

@@ -351,6 +351,9 @@ func addColsScaledArch(colptr []int, rows []uint32, vals []int32, idx []uint32, 
 func addColsConstArch(colptr []int, rows []uint32, idx []uint32, c int64, out []int64) {
 	addColsConstGeneric(colptr, rows, idx, c, out)
 }
+func addMatchCountsArch(bits, q []uint64, c int64, out []int64) {
+	addMatchCountsGeneric(bits, q, c, out)
+}
 
 // The trackers' and KNN-Shapley's kernels have no assembly: every level runs the
 // portable code.

@@ -166,6 +166,14 @@ func addColsConstArch(colptr []int, rows []uint32, idx []uint32, c int64, out []
 	impl.addColsConst(colptr, rows, idx, c, out)
 }
 
+func addMatchCountsArch(bits, q []uint64, c int64, out []int64) {
+	if purego {
+		addMatchCountsGeneric(bits, q, c, out)
+		return
+	}
+	impl.addMatchCounts(bits, q, c, out)
+}
+
 func repredictMaxArch(score []int64, classes, a, b int, pred, y []int32) int {
 	if purego {
 		return repredictMaxGeneric(score, classes, a, b, pred, y)

@@ -52,6 +52,7 @@ func archUse(l Level, t *kernelTable) {
 	t.sqNormRows = sqNormRowsHost
 	t.addColsScaled = addColsScaledHost
 	t.addColsConst = addColsConstHost
+	t.addMatchCounts = addMatchCountsHost
 	t.repredictMax = repredictMaxHost
 	t.repredictMin = repredictMinHost
 	t.repredictSparse = repredictSparseHost
@@ -148,6 +149,9 @@ func hostAddColsScaled(colptr unsafe.Pointer, ncolptr uint32, rows unsafe.Pointe
 
 //go:wasmimport merit_simd add_cols_const
 func hostAddColsConst(colptr unsafe.Pointer, ncolptr uint32, rows unsafe.Pointer, nrows uint32, idx unsafe.Pointer, nidx uint32, c int64, out unsafe.Pointer, nout uint32)
+
+//go:wasmimport merit_simd add_match_counts
+func hostAddMatchCounts(bits unsafe.Pointer, nbits uint32, q unsafe.Pointer, nq uint32, c int64, out unsafe.Pointer, nout uint32)
 
 //go:wasmimport merit_simd repredict_max
 func hostRepredictMax(score unsafe.Pointer, nscore uint32, classes, a, b uint32, pred unsafe.Pointer, npred uint32, y unsafe.Pointer, ny uint32) int64
@@ -352,6 +356,14 @@ func addColsConstHost(colptr []int, rows []uint32, idx []uint32, c int64, out []
 	}
 	hostAddColsConst(pInt(colptr), uint32(len(colptr)), pU32(rows), uint32(len(rows)), pU32(idx), uint32(len(idx)),
 		c, pI64(out), uint32(len(out)))
+}
+
+func addMatchCountsHost(bits, q []uint64, c int64, out []int64) {
+	if len(bits) < hostMin {
+		addMatchCountsGeneric(bits, q, c, out)
+		return
+	}
+	hostAddMatchCounts(u64p(bits), uint32(len(bits)), u64p(q), uint32(len(q)), c, pI64(out), uint32(len(out)))
 }
 
 // The exported kernels have checked the lengths and that the classes and columns are

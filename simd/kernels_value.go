@@ -1,5 +1,7 @@
 package simd
 
+import mbits "math/bits"
+
 // Kernels behind data valuation: the incremental trackers of engine/model keep one score
 // per (test row, class) and update them in bulk, over a test set held in CSR form (row r
 // is idx[ptr[r]:ptr[r+1]] with values val[ptr[r]:ptr[r+1]]). Like every kernel, each is
@@ -248,6 +250,34 @@ func addColsConstGeneric(colptr []int, rows []uint32, idx []uint32, c int64, out
 		for _, r := range rr {
 			out[r] += c
 		}
+	}
+}
+
+// AddMatchCounts adds c·popcount(bits[r·w:(r+1)·w] & q) to out[r] for every row r, with
+// w = len(q) (int64, wrapping): with each row's features as a bitset (feature f is bit
+// f mod 64 of word f/64), out[r] grows by c·|q ∩ row r|, the change AddColsConst makes
+// from the CSC form, at a cost of w words per row however many features q holds. It
+// panics unless len(bits) == len(out)·len(q).
+func AddMatchCounts(bits, q []uint64, c int64, out []int64) {
+	if len(q) == 0 && len(bits) == 0 {
+		return
+	}
+	mustSameLen(len(bits), len(out)*len(q))
+	addMatchCountsArch(bits, q, c, out)
+}
+
+func addMatchCountsGeneric(bits, q []uint64, c int64, out []int64) {
+	w := len(q)
+	if w == 0 {
+		return
+	}
+	for r := range out {
+		row := bits[r*w:][:w]
+		n := 0
+		for i, x := range row {
+			n += mbits.OnesCount64(x & q[i])
+		}
+		out[r] += c * int64(n)
 	}
 }
 

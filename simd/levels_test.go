@@ -97,6 +97,10 @@ func exportedAt(l Level) kernelTable {
 			defer at()()
 			AddColsConst(colptr, rows, idx, c, out)
 		},
+		addMatchCounts: func(bits, q []uint64, c int64, out []int64) {
+			defer at()()
+			AddMatchCounts(bits, q, c, out)
+		},
 	}
 }
 

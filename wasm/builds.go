@@ -7,12 +7,12 @@ const GoVersion = "go1.26.8"
 
 // Pure: merit-pure.wasm.
 const (
-	PureSHA256 = "325441ddd4b99be9240f24b1645e4e4b69f25999533c4d2d7de5016a17d7d8a4"
-	PureSize   = 4454433
+	PureSHA256 = "4869cec5b0941f89988509a458bade5fe1c9d7f430a51d8d028b9a3e9242448e"
+	PureSize   = 4459159
 )
 
 // Host: merit-host.wasm.
 const (
-	HostSHA256 = "5912dc519549c79b4ccb892f6fb7a70dd0842d3bf289febe009bc4e31cdde83c"
-	HostSize   = 4501656
+	HostSHA256 = "382d498f5f9b41f1d20268740ae3d69778f0903019f112a81a84296807b96dcf"
+	HostSize   = 4507986
 )

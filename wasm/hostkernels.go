@@ -156,6 +156,9 @@ var kernels = map[string]kernel{
 	"add_cols_scaled": {fn(cat(pl, pl, pl, pl, pl, pl)), func(m api.Memory, s []uint64) {
 		simd.AddColsScaled(ints(m, s, 0), u32s(m, s, 2), i32s(m, s, 4), u32s(m, s, 6), i32s(m, s, 8), i64s(m, s, 10))
 	}},
+	"add_match_counts": {fn(cat(pl, pl, p(i64), pl)), func(m api.Memory, s []uint64) {
+		simd.AddMatchCounts(u64s(m, s, 0), u64s(m, s, 2), i64v(s, 4), i64s(m, s, 5))
+	}},
 	"add_cols_const": {fn(cat(pl, pl, pl, p(i64), pl)), func(m api.Memory, s []uint64) {
 		simd.AddColsConst(ints(m, s, 0), u32s(m, s, 2), u32s(m, s, 4), i64v(s, 6), i64s(m, s, 7))
 	}},

@@ -15,7 +15,7 @@ import (
 
 // TestHostKernelsTrack: the host-import path of the trackers', naive Bayes' and
 // KNN-Shapley's kernels (repredict_max, repredict_min, repredict_sparse, log2_batch,
-// knn_insert, dense_to_csr, csr_to_csc, knn_sort_packed, knn_recurse) gives the same bytes and results as the portable
+// knn_insert, dense_to_csr, csr_to_csc, add_match_counts, knn_sort_packed, knn_recurse) gives the same bytes and results as the portable
 // kernels called directly: the inputs are written into a module's linear memory, the
 // host kernel is called with their addresses and lengths as the guest passes them
 // (simd/dispatch_wasmhost.go), and the memory and result are compared. The guest's side
@@ -245,6 +245,31 @@ func TestHostKernelsTrack(t *testing.T) {
 			}
 			if !slices.Equal(read32(cvp, cvn), vals) {
 				t.Fatalf("%d csr_to_csc: values differ", it)
+			}
+		}
+		// add_match_counts
+		next = 8
+		{
+			w := 1 + r.IntN(13)
+			bits, q := make([]uint64, n*w), make([]uint64, w)
+			for i := range bits {
+				bits[i] = r.Uint64() & r.Uint64()
+			}
+			for i := range q {
+				q[i] = r.Uint64()
+			}
+			out := make([]int64, n)
+			for i := range out {
+				out[i] = r.Int64()
+			}
+			c := []int64{1, -1, 1<<63 - 1}[r.IntN(3)]
+			bp, bn := put(bits)
+			qp, qn := put(q)
+			op, on := put(out)
+			callHost("add_match_counts", []uint64{bp, bn, qp, qn, uint64(c), op, on})
+			simd.AddMatchCounts(bits, q, c, out)
+			if !slices.Equal(read64(op, on), out) {
+				t.Fatalf("%d add_match_counts: out differs", it)
 			}
 		}
 		// knn_sort_packed, then knn_recurse on its output

@@ -197,11 +197,27 @@ type sparseCentroidTracker struct {
 	m   *sparseCentroid
 	g   []int64
 	buf []uint32 // scratch: a dense sample's present features
+
+	// Each test row's features as a bitset of words words (feature f is bit f mod 64 of
+	// word f/64), kept when it is no larger than the test set's CSR indices, and the
+	// sample's features in the same form (scratch).
+	rowBits []uint64
+	words   int
+	qBits   []uint64
 }
 
 func newSparseCentroidTracker(m *sparseCentroid, ts *testCSR) *sparseCentroidTracker {
 	c := &m.cfg
 	t := &sparseCentroidTracker{trackBase: newTrackBase(ts), m: m, g: make([]int64, c.Classes*ts.n)}
+	if w := (c.Dims + 63) / 64; uint64(w)*uint64(ts.n) <= uint64(len(ts.idx)) {
+		t.words, t.rowBits, t.qBits = w, make([]uint64, w*ts.n), make([]uint64, w)
+		for i := range ts.n {
+			row := t.rowBits[i*w : (i+1)*w]
+			for _, f := range ts.idx[ts.ptr[i]:ts.ptr[i+1]] {
+				row[f/64] |= 1 << (f % 64)
+			}
+		}
+	}
 	for k := range c.Classes {
 		t.refresh(k)
 	}
@@ -263,8 +279,9 @@ func (t *sparseCentroidTracker) Remove(x dataset.Row, label int) (int, error) {
 }
 
 // changed updates class k's G after the (validated) sample x was added (by = 1) or
-// removed (by = −1): G grows by by·|x ∩ x_i|, applied by columns when that is cheaper,
-// else G is recomputed from the counts.
+// removed (by = −1): G grows by by·|x ∩ x_i|, applied by the rows' bitsets or by columns,
+// whichever reads fewer words, else G is recomputed from the counts. All three give the
+// same values.
 func (t *sparseCentroidTracker) changed(x dataset.Row, k int, by int64) int {
 	ts := t.ts
 	idx := x.Idx
@@ -272,9 +289,17 @@ func (t *sparseCentroidTracker) changed(x dataset.Row, k int, by int64) int {
 		t.buf = simd.NonZeroIdx(t.buf[:0], x.Dense)
 		idx = t.buf
 	}
-	if ts.useColumns(idx) {
-		simd.AddColsConst(ts.colptr, ts.rows, idx, by, t.g[k*ts.n:(k+1)*ts.n])
-	} else {
+	gk := t.g[k*ts.n : (k+1)*ts.n]
+	switch cols := ts.useColumns(idx); {
+	case t.rowBits != nil && (!cols || len(t.rowBits) < simd.ColsLen(ts.colptr, idx)+ts.n):
+		clear(t.qBits)
+		for _, f := range idx {
+			t.qBits[f/64] |= 1 << (f % 64)
+		}
+		simd.AddMatchCounts(t.rowBits, t.qBits, by, gk)
+	case cols:
+		simd.AddColsConst(ts.colptr, ts.rows, idx, by, gk)
+	default:
 		t.refresh(k)
 	}
 	// A row that predicted k is rescanned; any other moves to k if k is now nearer
