@@ -121,30 +121,37 @@ const (
 	benchBound                     = 100
 )
 
+// midMarginal returns the mid-size marginal-scoring request of family f, from an untrained
+// model (BenchmarkMarginal, TestRounds).
+func midMarginal(tb testing.TB, f model.Family) []byte {
+	r := rng.New(1)
+	sp := f == model.NaiveBayes || f == model.SparseCentroid
+	train := abitest.RandomDataset(r, benchN, benchD, benchC, sp, sp, benchBound)
+	test := abitest.RandomDataset(r, benchT, benchD, benchC, sp, sp, benchBound)
+	m, err := model.New(abitest.Config(f, benchD, benchC, benchBound))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return abi.EncodeRequest(&abi.Marginal{Model: m, Train: train, Test: test})
+}
+
+// midKNNShapley returns the mid-size KNN-Shapley request (K = 5).
+func midKNNShapley() []byte {
+	r := rng.New(2)
+	train := abitest.RandomDataset(r, benchN, benchD, benchC, false, false, benchBound)
+	test := abitest.RandomDataset(r, benchT, benchD, benchC, false, false, benchBound)
+	return abi.EncodeRequest(&abi.KNNShapley{K: 5, Train: train, Test: test})
+}
+
 // BenchmarkMarginal: marginal scoring of every training row, from an untrained model.
 func BenchmarkMarginal(b *testing.B) {
 	for _, f := range abitest.Families {
-		b.Run(f.String(), func(b *testing.B) {
-			r := rng.New(1)
-			sp := f == model.NaiveBayes || f == model.SparseCentroid
-			train := abitest.RandomDataset(r, benchN, benchD, benchC, sp, sp, benchBound)
-			test := abitest.RandomDataset(r, benchT, benchD, benchC, sp, sp, benchBound)
-			m, err := model.New(abitest.Config(f, benchD, benchC, benchBound))
-			if err != nil {
-				b.Fatal(err)
-			}
-			benchCall(b, abi.EncodeRequest(&abi.Marginal{Model: m, Train: train, Test: test}))
-		})
+		b.Run(f.String(), func(b *testing.B) { benchCall(b, midMarginal(b, f)) })
 	}
 }
 
 // BenchmarkKNNShapley: exact KNN-Shapley (K = 5) of every training row.
-func BenchmarkKNNShapley(b *testing.B) {
-	r := rng.New(2)
-	train := abitest.RandomDataset(r, benchN, benchD, benchC, false, false, benchBound)
-	test := abitest.RandomDataset(r, benchT, benchD, benchC, false, false, benchBound)
-	benchCall(b, abi.EncodeRequest(&abi.KNNShapley{K: 5, Train: train, Test: test}))
-}
+func BenchmarkKNNShapley(b *testing.B) { benchCall(b, midKNNShapley()) }
 
 // MNIST-sized work (784 pixels in 0..255, 10 classes), natively and under the compiler
 // only (the interpreter would take minutes per call): marginal scoring of the first

@@ -7,12 +7,12 @@ const GoVersion = "go1.26.8"
 
 // Pure: merit-pure.wasm.
 const (
-	PureSHA256 = "4869cec5b0941f89988509a458bade5fe1c9d7f430a51d8d028b9a3e9242448e"
-	PureSize   = 4459159
+	PureSHA256 = "f984ddc16976251bf778fbda62a2d9c19df063a791fe026adc91b1a4d136d459"
+	PureSize   = 4460092
 )
 
 // Host: merit-host.wasm.
 const (
-	HostSHA256 = "382d498f5f9b41f1d20268740ae3d69778f0903019f112a81a84296807b96dcf"
-	HostSize   = 4507986
+	HostSHA256 = "2843b84480f955296444ffb6013671e0b7b006ac9e0c4b24f4d3c1ffd76f7e30"
+	HostSize   = 4508922
 )

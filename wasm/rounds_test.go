@@ -13,7 +13,6 @@ import (
 	"github.com/meritchain/merit/engine/abi"
 	"github.com/meritchain/merit/engine/abi/abitest"
 	"github.com/meritchain/merit/engine/model"
-	"github.com/meritchain/merit/engine/rng"
 	"github.com/meritchain/merit/simd"
 )
 
@@ -51,20 +50,9 @@ func TestRounds(t *testing.T) {
 		switch name {
 		case "mid":
 			for _, f := range abitest.Families {
-				r := rng.New(1)
-				sp := f == model.NaiveBayes || f == model.SparseCentroid
-				train := abitest.RandomDataset(r, benchN, benchD, benchC, sp, sp, benchBound)
-				test := abitest.RandomDataset(r, benchT, benchD, benchC, sp, sp, benchBound)
-				m, err := model.New(abitest.Config(f, benchD, benchC, benchBound))
-				if err != nil {
-					t.Fatal(err)
-				}
-				works = append(works, work{"Marginal/" + f.String(), abi.EncodeRequest(&abi.Marginal{Model: m, Train: train, Test: test}), rounds, true})
+				works = append(works, work{"Marginal/" + f.String(), midMarginal(t, f), rounds, true})
 			}
-			r := rng.New(2)
-			train := abitest.RandomDataset(r, benchN, benchD, benchC, false, false, benchBound)
-			test := abitest.RandomDataset(r, benchT, benchD, benchC, false, false, benchBound)
-			works = append(works, work{"KNNShapley", abi.EncodeRequest(&abi.KNNShapley{K: 5, Train: train, Test: test}), rounds, true})
+			works = append(works, work{"KNNShapley", midKNNShapley(), rounds, true})
 		case "mnist":
 			train, test := benchMNIST(t, mnistContrib, mnistTest)
 			for _, f := range abitest.Families {

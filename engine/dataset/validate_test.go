@@ -1,91 +1,12 @@
 package dataset
 
 import (
-	"errors"
 	"fmt"
 	"testing"
 
 	"github.com/meritchain/merit/engine/fixed"
 	"github.com/meritchain/merit/engine/rng"
 )
-
-// validateLoop is Validate as one loop over every value, with no kernel fast path: the
-// reference that Validate (which checks whole slices with simd kernels first and runs
-// the loops only to name what is wrong) must agree with, error message for error message.
-func validateLoop(d *Dataset) error {
-	if d == nil {
-		return errors.New("dataset: nil dataset")
-	}
-	if d.Kind != Dense && d.Kind != Sparse {
-		return fmt.Errorf("dataset: unknown kind %d", d.Kind)
-	}
-	if d.Dims < 1 || d.Dims > MaxDims {
-		return fmt.Errorf("dataset: Dims = %d, want 1..%d", d.Dims, MaxDims)
-	}
-	if d.Classes < 1 || d.Classes > MaxClasses {
-		return fmt.Errorf("dataset: Classes = %d, want 1..%d", d.Classes, MaxClasses)
-	}
-	if d.ScaleExp < 0 || d.ScaleExp > MaxScale {
-		return fmt.Errorf("dataset: ScaleExp = %d, want 0..%d", d.ScaleExp, MaxScale)
-	}
-	for i, y := range d.Y {
-		if y < 0 || int(y) >= d.Classes {
-			return fmt.Errorf("dataset: row %d: label %d out of range [0, %d)", i, y, d.Classes)
-		}
-	}
-	n := len(d.Y)
-	if d.Kind == Dense {
-		if len(d.Ptr) != 0 || len(d.Idx) != 0 || len(d.Val) != 0 {
-			return errors.New("dataset: dense dataset has sparse arrays (Ptr, Idx or Val)")
-		}
-		if uint64(len(d.X)) != uint64(n)*uint64(d.Dims) {
-			return fmt.Errorf("dataset: len(X) = %d, want rows·Dims = %d·%d", len(d.X), n, d.Dims)
-		}
-		for k, v := range d.X {
-			if v < -fixed.MaxFeature || v > fixed.MaxFeature {
-				return fmt.Errorf("dataset: row %d feature %d: |%d| > MaxFeature %d", k/d.Dims, k%d.Dims, v, fixed.MaxFeature)
-			}
-		}
-		return nil
-	}
-	if len(d.X) != 0 {
-		return errors.New("dataset: sparse dataset has dense features X")
-	}
-	if len(d.Ptr) != n+1 {
-		return fmt.Errorf("dataset: len(Ptr) = %d, want rows+1 = %d", len(d.Ptr), n+1)
-	}
-	if d.Ptr[0] != 0 {
-		return fmt.Errorf("dataset: Ptr[0] = %d, want 0", d.Ptr[0])
-	}
-	if len(d.Idx) != len(d.Val) {
-		return fmt.Errorf("dataset: len(Idx) = %d but len(Val) = %d", len(d.Idx), len(d.Val))
-	}
-	if d.Ptr[n] != len(d.Idx) {
-		return fmt.Errorf("dataset: Ptr[%d] = %d, want len(Idx) = %d", n, d.Ptr[n], len(d.Idx))
-	}
-	for i := 0; i < n; i++ {
-		a, b := d.Ptr[i], d.Ptr[i+1]
-		if b < a || b > len(d.Idx) {
-			return fmt.Errorf("dataset: Ptr[%d..%d] = %d..%d is not a valid range", i, i+1, a, b)
-		}
-		for k := a; k < b; k++ {
-			if d.Idx[k] >= uint32(d.Dims) {
-				return fmt.Errorf("dataset: row %d: feature index %d ≥ Dims %d", i, d.Idx[k], d.Dims)
-			}
-			if k > a && d.Idx[k] <= d.Idx[k-1] {
-				return fmt.Errorf("dataset: row %d: feature indices %d, %d not strictly increasing", i, d.Idx[k-1], d.Idx[k])
-			}
-			v := d.Val[k]
-			if v == 0 {
-				return fmt.Errorf("dataset: row %d feature %d: explicit zero in a sparse row", i, d.Idx[k])
-			}
-			if v < -fixed.MaxFeature || v > fixed.MaxFeature {
-				return fmt.Errorf("dataset: row %d feature %d: |%d| > MaxFeature %d", i, d.Idx[k], v, fixed.MaxFeature)
-			}
-		}
-	}
-	return nil
-}
 
 // TestValidateMatchesLoop corrupts random datasets (dense and sparse, long enough for
 // the kernels' vector loops and tails) in up to three places and checks that Validate
@@ -146,7 +67,7 @@ func TestValidateMatchesLoop(t *testing.T) {
 			case 6: // nothing
 			}
 		}
-		got, want := d.Validate(), validateLoop(d)
+		got, want := d.Validate(), d.validate(false)
 		if fmt.Sprint(got) != fmt.Sprint(want) {
 			t.Fatalf("iteration %d (%d rows, %d dims, kind %d): Validate = %v, the loop %v", iter, rows, dims, d.Kind, got, want)
 		}
