@@ -1,6 +1,7 @@
 package simd
 
 import (
+	"math/bits"
 	"math/rand/v2"
 	"testing"
 )
@@ -21,12 +22,14 @@ type benchSparseShape struct {
 	rows, cols  int
 	density     float64
 	ptr, colptr []int
-	idx, crows  []uint32
-	val, cvals  []int32
+	idx         []uint32
+	val         []int32
+	ents        []uint64 // the CSC entries
 	w           []int32  // dense vector
 	vidx        []uint32 // the vector's non-zeros
 	vval        []int32
 	out         []int64
+	scatter     []int64 // out's length rounded up to a power of two, for AddColsScaled
 }
 
 func newBenchSparseShape(name string, rows, cols int, density float64) *benchSparseShape {
@@ -43,9 +46,8 @@ func newBenchSparseShape(name string, rows, cols int, density float64) *benchSpa
 		s.ptr = append(s.ptr, len(s.idx))
 	}
 	s.colptr = make([]int, cols+1)
-	s.crows = make([]uint32, len(s.idx))
-	s.cvals = make([]int32, len(s.idx))
-	CSRToCSC(s.ptr, s.idx, s.val, s.colptr, s.crows, s.cvals)
+	s.ents = make([]uint64, len(s.idx))
+	CSRToCSC(s.ptr, s.idx, s.val, s.colptr, s.ents)
 	s.w = make([]int32, cols)
 	for c := range cols {
 		if r.Float64() < density {
@@ -55,6 +57,7 @@ func newBenchSparseShape(name string, rows, cols int, density float64) *benchSpa
 		}
 	}
 	s.out = make([]int64, rows)
+	s.scatter = make([]int64, 1<<bits.Len(uint(rows-1)))
 	return s
 }
 
@@ -68,10 +71,10 @@ func BenchmarkSparse(b *testing.B) {
 		run  func(s *benchSparseShape)
 	}{
 		{"AddColsScaled", func(s *benchSparseShape) {
-			AddColsScaled(s.colptr, s.crows, s.cvals, s.vidx, s.vval, s.out)
+			AddColsScaled(s.colptr, s.ents, s.vidx, s.vval, s.scatter)
 		}},
 		{"AddColsConst", func(s *benchSparseShape) {
-			AddColsConst(s.colptr, s.crows, s.vidx, 3, s.out)
+			AddColsConst(s.colptr, s.ents, s.vidx, 3, s.out)
 		}},
 		{"GatherDotRows", func(s *benchSparseShape) {
 			GatherDotRows(s.w, s.ptr, s.idx, s.val, s.out)

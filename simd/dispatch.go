@@ -96,8 +96,8 @@ type kernelTable struct {
 	addConstI64       func(dst []int64, c int64)
 	subI32            func(dst, a, b []int32)
 	sqNormRows        func(ptr []int, val []int32, out, sum []int64)
-	addColsScaled     func(colptr []int, rows []uint32, vals []int32, idx []uint32, x []int32, out []int64)
-	addColsConst      func(colptr []int, rows []uint32, idx []uint32, c int64, out []int64)
+	addColsScaled     func(colptr []int, ents []uint64, idx []uint32, x []int32, out []int64)
+	addColsConst      func(colptr []int, ents []uint64, idx []uint32, c int64, out []int64)
 	addMatchCounts    func(bits, q []uint64, c int64, out []int64)
 	repredictMax      func(score []int64, classes, a, b int, pred, y []int32) int
 	repredictMin      func(score []int64, classes, a, b int, pred, y []int32) int
@@ -107,7 +107,7 @@ type kernelTable struct {
 	knnRecurse        func(ents []uint64, mask uint64, w []uint64, sums []int64)
 	knnInsert         func(dots, sq []int64, xx int64, j, k, stride int, cnt []int, nd []int64, ni []int, labels, votes, pred, y []int32) int
 	denseToCSR        func(x []int32, dims int, ptr []int, idx []uint32, val []int32)
-	csrToCSC          func(ptr []int, idx []uint32, val []int32, colptr []int, rows []uint32, vals []int32)
+	csrToCSC          func(ptr []int, idx []uint32, val []int32, colptr []int, ents []uint64)
 	knnShapleyRows    func(train, labels, qs, ys []int32, w []uint64, sums, dists []int64, keys, tmp []uint64) uint64
 }
 

@@ -345,11 +345,11 @@ func subI32Arch(dst, a, b []int32)                       { subI32At(current, dst
 func sqNormRowsArch(ptr []int, val []int32, out, sum []int64) {
 	sqNormRowsGeneric(ptr, val, out, sum)
 }
-func addColsScaledArch(colptr []int, rows []uint32, vals []int32, idx []uint32, x []int32, out []int64) {
-	addColsScaledGeneric(colptr, rows, vals, idx, x, out)
+func addColsScaledArch(colptr []int, ents []uint64, idx []uint32, x []int32, out []int64) {
+	addColsScaledGeneric(colptr, ents, idx, x, out)
 }
-func addColsConstArch(colptr []int, rows []uint32, idx []uint32, c int64, out []int64) {
-	addColsConstGeneric(colptr, rows, idx, c, out)
+func addColsConstArch(colptr []int, ents []uint64, idx []uint32, c int64, out []int64) {
+	addColsConstGeneric(colptr, ents, idx, c, out)
 }
 func addMatchCountsArch(bits, q []uint64, c int64, out []int64) {
 	addMatchCountsGeneric(bits, q, c, out)
@@ -382,6 +382,6 @@ func knnInsertArch(dots, sq []int64, xx int64, j, k, stride int, cnt []int, nd [
 func denseToCSRArch(x []int32, dims int, ptr []int, idx []uint32, val []int32) {
 	denseToCSRGeneric(x, dims, ptr, idx, val)
 }
-func csrToCSCArch(ptr []int, idx []uint32, val []int32, colptr []int, rows []uint32, vals []int32) {
-	csrToCSCGeneric(ptr, idx, val, colptr, rows, vals)
+func csrToCSCArch(ptr []int, idx []uint32, val []int32, colptr []int, ents []uint64) {
+	csrToCSCGeneric(ptr, idx, val, colptr, ents)
 }

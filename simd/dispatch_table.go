@@ -150,20 +150,20 @@ func sqNormRowsArch(ptr []int, val []int32, out, sum []int64) {
 	impl.sqNormRows(ptr, val, out, sum)
 }
 
-func addColsScaledArch(colptr []int, rows []uint32, vals []int32, idx []uint32, x []int32, out []int64) {
+func addColsScaledArch(colptr []int, ents []uint64, idx []uint32, x []int32, out []int64) {
 	if purego {
-		addColsScaledGeneric(colptr, rows, vals, idx, x, out)
+		addColsScaledGeneric(colptr, ents, idx, x, out)
 		return
 	}
-	impl.addColsScaled(colptr, rows, vals, idx, x, out)
+	impl.addColsScaled(colptr, ents, idx, x, out)
 }
 
-func addColsConstArch(colptr []int, rows []uint32, idx []uint32, c int64, out []int64) {
+func addColsConstArch(colptr []int, ents []uint64, idx []uint32, c int64, out []int64) {
 	if purego {
-		addColsConstGeneric(colptr, rows, idx, c, out)
+		addColsConstGeneric(colptr, ents, idx, c, out)
 		return
 	}
-	impl.addColsConst(colptr, rows, idx, c, out)
+	impl.addColsConst(colptr, ents, idx, c, out)
 }
 
 func addMatchCountsArch(bits, q []uint64, c int64, out []int64) {
@@ -240,10 +240,10 @@ func denseToCSRArch(x []int32, dims int, ptr []int, idx []uint32, val []int32) {
 	impl.denseToCSR(x, dims, ptr, idx, val)
 }
 
-func csrToCSCArch(ptr []int, idx []uint32, val []int32, colptr []int, rows []uint32, vals []int32) {
+func csrToCSCArch(ptr []int, idx []uint32, val []int32, colptr []int, ents []uint64) {
 	if purego {
-		csrToCSCGeneric(ptr, idx, val, colptr, rows, vals)
+		csrToCSCGeneric(ptr, idx, val, colptr, ents)
 		return
 	}
-	impl.csrToCSC(ptr, idx, val, colptr, rows, vals)
+	impl.csrToCSC(ptr, idx, val, colptr, ents)
 }

@@ -145,10 +145,10 @@ func hostSubI32(dst unsafe.Pointer, ndst uint32, a unsafe.Pointer, na uint32, b 
 func hostSqNormRows(ptr unsafe.Pointer, nptr uint32, val unsafe.Pointer, nval uint32, out unsafe.Pointer, nout uint32, sum unsafe.Pointer, nsum uint32)
 
 //go:wasmimport merit_simd add_cols_scaled
-func hostAddColsScaled(colptr unsafe.Pointer, ncolptr uint32, rows unsafe.Pointer, nrows uint32, vals unsafe.Pointer, nvals uint32, idx unsafe.Pointer, nidx uint32, x unsafe.Pointer, nx uint32, out unsafe.Pointer, nout uint32)
+func hostAddColsScaled(colptr unsafe.Pointer, ncolptr uint32, ents unsafe.Pointer, nents uint32, idx unsafe.Pointer, nidx uint32, x unsafe.Pointer, nx uint32, out unsafe.Pointer, nout uint32)
 
 //go:wasmimport merit_simd add_cols_const
-func hostAddColsConst(colptr unsafe.Pointer, ncolptr uint32, rows unsafe.Pointer, nrows uint32, idx unsafe.Pointer, nidx uint32, c int64, out unsafe.Pointer, nout uint32)
+func hostAddColsConst(colptr unsafe.Pointer, ncolptr uint32, ents unsafe.Pointer, nents uint32, idx unsafe.Pointer, nidx uint32, c int64, out unsafe.Pointer, nout uint32)
 
 //go:wasmimport merit_simd add_match_counts
 func hostAddMatchCounts(bits unsafe.Pointer, nbits uint32, q unsafe.Pointer, nq uint32, c int64, out unsafe.Pointer, nout uint32)
@@ -178,7 +178,7 @@ func hostKNNInsert(dots unsafe.Pointer, ndots uint32, sq unsafe.Pointer, nsq uin
 func hostDenseToCSR(x unsafe.Pointer, nx uint32, dims uint32, ptr unsafe.Pointer, nptr uint32, idx unsafe.Pointer, nidx uint32, val unsafe.Pointer, nval uint32)
 
 //go:wasmimport merit_simd csr_to_csc
-func hostCSRToCSC(ptr unsafe.Pointer, nptr uint32, idx unsafe.Pointer, nidx uint32, val unsafe.Pointer, nval uint32, colptr unsafe.Pointer, ncolptr uint32, rows unsafe.Pointer, nrows uint32, vals unsafe.Pointer, nvals uint32)
+func hostCSRToCSC(ptr unsafe.Pointer, nptr uint32, idx unsafe.Pointer, nidx uint32, val unsafe.Pointer, nval uint32, colptr unsafe.Pointer, ncolptr uint32, ents unsafe.Pointer, nents uint32)
 
 //go:wasmimport merit_simd knn_shapley_rows
 func hostKNNShapleyRows(train unsafe.Pointer, ntrain uint32, labels unsafe.Pointer, nlabels uint32, qs unsafe.Pointer, nqs uint32, ys unsafe.Pointer, nys uint32, w unsafe.Pointer, nw uint32, sums unsafe.Pointer, nsums uint32, dists unsafe.Pointer, ndists uint32, keys unsafe.Pointer, nkeys uint32, tmp unsafe.Pointer, ntmp uint32) uint64
@@ -340,21 +340,21 @@ func colsWork(colptr []int, idx []uint32) int {
 	return n
 }
 
-func addColsScaledHost(colptr []int, rows []uint32, vals []int32, idx []uint32, x []int32, out []int64) {
+func addColsScaledHost(colptr []int, ents []uint64, idx []uint32, x []int32, out []int64) {
 	if colsWork(colptr, idx) < hostMin {
-		addColsScaledGeneric(colptr, rows, vals, idx, x, out)
+		addColsScaledGeneric(colptr, ents, idx, x, out)
 		return
 	}
-	hostAddColsScaled(pInt(colptr), uint32(len(colptr)), pU32(rows), uint32(len(rows)), pI32(vals), uint32(len(vals)),
+	hostAddColsScaled(pInt(colptr), uint32(len(colptr)), u64p(ents), uint32(len(ents)),
 		pU32(idx), uint32(len(idx)), pI32(x), uint32(len(x)), pI64(out), uint32(len(out)))
 }
 
-func addColsConstHost(colptr []int, rows []uint32, idx []uint32, c int64, out []int64) {
+func addColsConstHost(colptr []int, ents []uint64, idx []uint32, c int64, out []int64) {
 	if colsWork(colptr, idx) < hostMin {
-		addColsConstGeneric(colptr, rows, idx, c, out)
+		addColsConstGeneric(colptr, ents, idx, c, out)
 		return
 	}
-	hostAddColsConst(pInt(colptr), uint32(len(colptr)), pU32(rows), uint32(len(rows)), pU32(idx), uint32(len(idx)),
+	hostAddColsConst(pInt(colptr), uint32(len(colptr)), u64p(ents), uint32(len(ents)), pU32(idx), uint32(len(idx)),
 		c, pI64(out), uint32(len(out)))
 }
 
@@ -443,11 +443,11 @@ func denseToCSRHost(x []int32, dims int, ptr []int, idx []uint32, val []int32) {
 	hostDenseToCSR(pI32(x), uint32(len(x)), uint32(dims), pInt(ptr), uint32(len(ptr)), pU32(idx), uint32(len(idx)), pI32(val), uint32(len(val)))
 }
 
-func csrToCSCHost(ptr []int, idx []uint32, val []int32, colptr []int, rows []uint32, vals []int32) {
+func csrToCSCHost(ptr []int, idx []uint32, val []int32, colptr []int, ents []uint64) {
 	if len(idx)+len(colptr) < hostMin {
-		csrToCSCGeneric(ptr, idx, val, colptr, rows, vals)
+		csrToCSCGeneric(ptr, idx, val, colptr, ents)
 		return
 	}
 	hostCSRToCSC(pInt(ptr), uint32(len(ptr)), pU32(idx), uint32(len(idx)), pI32(val), uint32(len(val)),
-		pInt(colptr), uint32(len(colptr)), pU32(rows), uint32(len(rows)), pI32(vals), uint32(len(vals)))
+		pInt(colptr), uint32(len(colptr)), u64p(ents), uint32(len(ents)))
 }

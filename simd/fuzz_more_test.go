@@ -1,6 +1,7 @@
 package simd
 
 import (
+	"math/bits"
 	"slices"
 	"testing"
 	"unsafe"
@@ -39,7 +40,8 @@ func csr(lens []byte, nOut, nIdx int, bad bool) []int {
 
 // FuzzRows: GatherDotRows, GatherSumRows, SqNormRows, AddColsScaled and AddColsConst at
 // every level against the portable kernels, with indices taken modulo len(w)+1 so that
-// some are out of range (a level must then panic exactly when the portable one does).
+// some are out of range (a level must then panic exactly when the portable one does;
+// AddColsScaled takes rows modulo its power-of-two output instead).
 func FuzzRows(f *testing.F) {
 	fuzzcheck.Add(f, []byte{1, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0, 4, 0, 0, 0, 5, 0, 0, 0, 6, 0, 0, 0}, []byte{2, 1}, uint8(3), int64(5), uint8(0))
 	fuzzcheck.Add(f, append(make([]byte, 64), 0xff, 0xff, 0xff, 0x7f, 0, 0, 0, 0x80), []byte{7, 7, 0, 3}, uint8(9), int64(-1<<63), uint8(0x83))
@@ -69,17 +71,20 @@ func FuzzRows(f *testing.F) {
 			r[1].panicked = panics(func() { k.gatherSumRows(w, ptr, idx, r[1].out) })
 			r[2].out, r[2].sum = make([]int64, nOut), make([]int64, nOut)
 			r[2].panicked = panics(func() { k.sqNormRows(ptr, val, r[2].out, r[2].sum) })
-			// CSC: the same arrays read as columns. Column f is rows/vals[ptr[f]:ptr[f+1]];
-			// rows index out (len(w) entries), the query is (idx mod columns, x = val).
+			// CSC: the same arrays read as columns. Column f is the entries (idx, val)
+			// [ptr[f]:ptr[f+1]]; rows index out (len(w) entries, for AddColsScaled the
+			// next power of two), the query is (idx mod columns, x = val).
 			cols := make([]uint32, len(idx))
+			ents := make([]uint64, len(idx))
 			for i, v := range idx {
 				cols[i] = v % uint32(max(nOut, 1))
+				ents[i] = CSCEntry(v, val[i])
 			}
 			q := cols[:min(len(cols), 5)]
-			r[3].out = make([]int64, len(w))
-			r[3].panicked = panics(func() { k.addColsScaled(ptr, idx, val, q, val[:len(q)], r[3].out) })
+			r[3].out = make([]int64, 1<<bits.Len(uint(len(w))))
+			r[3].panicked = panics(func() { k.addColsScaled(ptr, ents, q, val[:len(q)], r[3].out) })
 			r[4].out = make([]int64, len(w))
-			r[4].panicked = panics(func() { k.addColsConst(ptr, idx, q, c, r[4].out) })
+			r[4].panicked = panics(func() { k.addColsConst(ptr, ents, q, c, r[4].out) })
 			return r
 		}
 		want := run(genericTable)

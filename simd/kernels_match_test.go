@@ -43,10 +43,12 @@ func TestAddMatchCounts(t *testing.T) {
 			}
 		}
 		colptr := []int{0}
-		var rows []uint32
+		var ents []uint64
 		for _, c := range colRows {
-			rows = append(rows, c...)
-			colptr = append(colptr, len(rows))
+			for _, row := range c {
+				ents = append(ents, CSCEntry(row, int32(r.Uint32())))
+			}
+			colptr = append(colptr, len(ents))
 		}
 		q := make([]uint64, w)
 		var idx []uint32
@@ -64,7 +66,7 @@ func TestAddMatchCounts(t *testing.T) {
 		got, want, cols := slices.Clone(base), slices.Clone(base), slices.Clone(base)
 		AddMatchCounts(bits, q, c, got)
 		matchCountsRef(bits, q, c, want)
-		AddColsConst(colptr, rows, idx, c, cols)
+		AddColsConst(colptr, ents, idx, c, cols)
 		if !slices.Equal(got, want) || !slices.Equal(got, cols) {
 			t.Fatalf("n %d dims %d: AddMatchCounts %v, reference %v, AddColsConst %v", n, dims, got, want, cols)
 		}

@@ -342,22 +342,21 @@ func denseToCSRGeneric(x []int32, dims int, ptr []int, idx []uint32, val []int32
 }
 
 // CSRToCSC transposes a CSR matrix (rows idx[ptr[r]:ptr[r+1]] of column indices, values
-// val) into CSC form: column f lists the rows having an entry in it,
-// rows[colptr[f]:colptr[f+1]], increasing, with their values in vals; colptr[0] = 0. It
-// panics unless len(ptr) ≥ 1, ptr[0] = 0, ptr[len(ptr)−1] = len(idx), len(idx) =
-// len(val) = len(rows) = len(vals), len(ptr) − 1 ≤ 2^32 (rows fit in uint32) and every
-// index is < len(colptr) − 1; ptr must be non-decreasing.
-func CSRToCSC(ptr []int, idx []uint32, val []int32, colptr []int, rows []uint32, vals []int32) {
+// val) into CSC form: column f lists the entries of the rows having an entry in it,
+// ents[colptr[f]:colptr[f+1]], by increasing row, each CSCEntry(row, value); colptr[0] =
+// 0. It panics unless len(ptr) ≥ 1, ptr[0] = 0, ptr[len(ptr)−1] = len(idx), len(idx) =
+// len(val) = len(ents), len(ptr) − 1 ≤ 2^32 (rows fit in uint32) and every index is <
+// len(colptr) − 1; ptr must be non-decreasing.
+func CSRToCSC(ptr []int, idx []uint32, val []int32, colptr []int, ents []uint64) {
 	mustSameLen(len(idx), len(val))
-	mustSameLen(len(idx), len(rows))
-	mustSameLen(len(idx), len(vals))
+	mustSameLen(len(idx), len(ents))
 	if len(ptr) < 1 || ptr[0] != 0 || ptr[len(ptr)-1] != len(idx) || uint64(len(ptr)-1) > 1<<32 || len(colptr) < 1 {
 		panic("simd: CSRToCSC: offsets do not match the entries")
 	}
-	csrToCSCArch(ptr, idx, val, colptr, rows, vals)
+	csrToCSCArch(ptr, idx, val, colptr, ents)
 }
 
-func csrToCSCGeneric(ptr []int, idx []uint32, val []int32, colptr []int, rows []uint32, vals []int32) {
+func csrToCSCGeneric(ptr []int, idx []uint32, val []int32, colptr []int, ents []uint64) {
 	dims := len(colptr) - 1
 	clear(colptr)
 	for _, f := range idx {
@@ -376,7 +375,7 @@ func csrToCSCGeneric(ptr []int, idx []uint32, val []int32, colptr []int, rows []
 		vv := val[a:b]
 		for k, f := range idx[a:b] {
 			q := colptr[f]
-			rows[q], vals[q] = uint32(r), vv[k]
+			ents[q] = CSCEntry(uint32(r), vv[k])
 			colptr[f] = q + 1
 		}
 	}

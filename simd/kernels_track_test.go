@@ -635,11 +635,11 @@ func TestCSRKernels(t *testing.T) {
 		if !slices.Equal(ptr, wp) || !slices.Equal(idx, wi) || !slices.Equal(val, wv) {
 			t.Fatalf("DenseToCSR differs from the reference")
 		}
-		colptr, crow, cval := make([]int, dims+1), make([]uint32, nz), make([]int32, nz)
+		colptr, ents := make([]int, dims+1), make([]uint64, nz)
 		for i := range colptr {
 			colptr[i] = 99 // overwritten
 		}
-		CSRToCSC(ptr, idx, val, colptr, crow, cval)
+		CSRToCSC(ptr, idx, val, colptr, ents)
 		wc := make([]int, dims+1)
 		for _, f := range idx {
 			wc[f+1]++
@@ -648,15 +648,15 @@ func TestCSRKernels(t *testing.T) {
 			wc[f+1] += wc[f]
 		}
 		pos := slices.Clone(wc[:dims])
-		wr, wvals := make([]uint32, nz), make([]int32, nz)
+		we := make([]uint64, nz)
 		for i := range rows {
 			for q := ptr[i]; q < ptr[i+1]; q++ {
 				f := idx[q]
-				wr[pos[f]], wvals[pos[f]] = uint32(i), val[q]
+				we[pos[f]] = uint64(uint32(i)) | uint64(uint32(val[q]))<<32
 				pos[f]++
 			}
 		}
-		if !slices.Equal(colptr, wc) || !slices.Equal(crow, wr) || !slices.Equal(cval, wvals) {
+		if !slices.Equal(colptr, wc) || !slices.Equal(ents, we) {
 			t.Fatalf("CSRToCSC differs from the reference")
 		}
 	}
@@ -665,10 +665,10 @@ func TestCSRKernels(t *testing.T) {
 		"dense extra": func() { DenseToCSR([]int32{1, 0, 2, 0}, 2, make([]int, 3), make([]uint32, 3), make([]int32, 3)) },
 		"dense ptr":   func() { DenseToCSR([]int32{1, 0}, 2, make([]int, 3), nil, nil) },
 		"csc column": func() {
-			CSRToCSC([]int{0, 1}, []uint32{3}, []int32{1}, make([]int, 3), make([]uint32, 1), make([]int32, 1))
+			CSRToCSC([]int{0, 1}, []uint32{3}, []int32{1}, make([]int, 3), make([]uint64, 1))
 		},
 		"csc offsets": func() {
-			CSRToCSC([]int{0, 2}, []uint32{0}, []int32{1}, make([]int, 3), make([]uint32, 1), make([]int32, 1))
+			CSRToCSC([]int{0, 2}, []uint32{0}, []int32{1}, make([]int, 3), make([]uint64, 1))
 		},
 		"insert sizes": func() {
 			KNNInsert(make([]int64, 2), make([]int64, 1), 0, 0, 1, 1, make([]int, 2), nil, nil, nil, nil, make([]int32, 2), make([]int32, 2))

@@ -185,70 +185,80 @@ func sqNormRowsGeneric(ptr []int, val []int32, out, sum []int64) {
 	}
 }
 
-// AddColsScaled adds, for every k, x[k]·vals[p] to out[rows[p]] for each p in column
-// idx[k] of a CSC matrix (column f is rows/vals[colptr[f]:colptr[f+1]]), in int64
-// (wrapping). With out zeroed first, out[r] is the dot product of row r with the sparse
-// vector (idx, x): the same value GatherDotRows computes from the CSR form, at a cost
-// proportional to the entries in the columns idx names. It panics if len(idx) != len(x),
-// rows and vals differ in length, or an index is out of range.
-func AddColsScaled(colptr []int, rows []uint32, vals []int32, idx []uint32, x []int32, out []int64) {
+// A CSC entry packs one non-zero of a column into a uint64: its row in the low 32 bits
+// and its int32 value in the high 32 (CSCEntry), so that the column loops read one word
+// per entry.
+
+// CSCEntry returns the CSC entry of value v in row r.
+func CSCEntry(r uint32, v int32) uint64 { return uint64(r) | uint64(uint32(v))<<32 }
+
+// AddColsScaled adds, for every k, x[k]·v to out[r mod len(out)] for each entry (r, v)
+// of column idx[k] of a CSC matrix (column f is ents[colptr[f]:colptr[f+1]], entries as
+// CSCEntry packs them), in int64 (wrapping). len(out) must be a power of two: taking the
+// rows modulo it lets the loop skip a bounds check per entry (which Go compiled to
+// WebAssembly pays dearly for); with every row below len(out) it is out[r] itself. With
+// out zeroed first, out[r] is the dot product of row r with the sparse vector (idx, x):
+// the value GatherDotRows computes from the CSR form, at a cost proportional to the
+// entries in the columns idx names. It panics if len(idx) != len(x), len(out) is not a
+// power of two, or a column index is out of range.
+func AddColsScaled(colptr []int, ents []uint64, idx []uint32, x []int32, out []int64) {
 	mustSameLen(len(idx), len(x))
-	mustSameLen(len(rows), len(vals))
-	addColsScaledArch(colptr, rows, vals, idx, x, out)
+	if len(out) == 0 || len(out)&(len(out)-1) != 0 {
+		panic("simd: AddColsScaled: len(out) is not a power of two")
+	}
+	addColsScaledArch(colptr, ents, idx, x, out)
 }
 
-func addColsScaledGeneric(colptr []int, rows []uint32, vals []int32, idx []uint32, x []int32, out []int64) {
+func addColsScaledGeneric(colptr []int, ents []uint64, idx []uint32, x []int32, out []int64) {
+	m := uint(len(out) - 1) // a power of two less one: r&m < len(out), no bounds check
 	x = x[:len(idx)]
 	for k, f := range idx {
 		s := int64(x[k])
-		a, b := colptr[f], colptr[f+1]
-		rr, vv := rows[a:b], vals[a:b]
-		vv = vv[:len(rr)]
-		// Eight entries per step through array pointers: Go compiled to WebAssembly pays for
-		// every branch of the loop; the sums are the same in any order.
-		for len(rr) >= 8 && len(vv) >= 8 {
-			r8, v8 := (*[8]uint32)(rr), (*[8]int32)(vv)
-			out[r8[0]] += s * int64(v8[0])
-			out[r8[1]] += s * int64(v8[1])
-			out[r8[2]] += s * int64(v8[2])
-			out[r8[3]] += s * int64(v8[3])
-			out[r8[4]] += s * int64(v8[4])
-			out[r8[5]] += s * int64(v8[5])
-			out[r8[6]] += s * int64(v8[6])
-			out[r8[7]] += s * int64(v8[7])
-			rr, vv = rr[8:], vv[8:]
+		ee := ents[colptr[f]:colptr[f+1]]
+		// Eight entries per step through an array pointer: Go compiled to WebAssembly
+		// pays for every branch of the loop; the sums are the same in any order.
+		for len(ee) >= 8 {
+			e8 := (*[8]uint64)(ee)
+			out[uint(e8[0])&m] += s * (int64(e8[0]) >> 32)
+			out[uint(e8[1])&m] += s * (int64(e8[1]) >> 32)
+			out[uint(e8[2])&m] += s * (int64(e8[2]) >> 32)
+			out[uint(e8[3])&m] += s * (int64(e8[3]) >> 32)
+			out[uint(e8[4])&m] += s * (int64(e8[4]) >> 32)
+			out[uint(e8[5])&m] += s * (int64(e8[5]) >> 32)
+			out[uint(e8[6])&m] += s * (int64(e8[6]) >> 32)
+			out[uint(e8[7])&m] += s * (int64(e8[7]) >> 32)
+			ee = ee[8:]
 		}
-		vv = vv[:len(rr)]
-		for p, r := range rr {
-			out[r] += s * int64(vv[p])
+		for _, e := range ee {
+			out[uint(e)&m] += s * (int64(e) >> 32)
 		}
 	}
 }
 
-// AddColsConst adds c to out[rows[p]] for each p in column idx[k] of a CSC index matrix,
-// for every k (int64, wrapping): out[r] grows by c·|idx ∩ row r|. It panics if an index
-// is out of range.
-func AddColsConst(colptr []int, rows []uint32, idx []uint32, c int64, out []int64) {
-	addColsConstArch(colptr, rows, idx, c, out)
+// AddColsConst adds c to out[r] for each entry (r, v) in column idx[k] of a CSC matrix
+// (as AddColsScaled; the values are not read), for every k (int64, wrapping): out[r]
+// grows by c·|idx ∩ row r|. It panics if an index is out of range.
+func AddColsConst(colptr []int, ents []uint64, idx []uint32, c int64, out []int64) {
+	addColsConstArch(colptr, ents, idx, c, out)
 }
 
-func addColsConstGeneric(colptr []int, rows []uint32, idx []uint32, c int64, out []int64) {
+func addColsConstGeneric(colptr []int, ents []uint64, idx []uint32, c int64, out []int64) {
 	for _, f := range idx {
-		rr := rows[colptr[f]:colptr[f+1]]
-		for len(rr) >= 8 { // eight per step, as addColsScaledGeneric
-			r8 := (*[8]uint32)(rr)
-			out[r8[0]] += c
-			out[r8[1]] += c
-			out[r8[2]] += c
-			out[r8[3]] += c
-			out[r8[4]] += c
-			out[r8[5]] += c
-			out[r8[6]] += c
-			out[r8[7]] += c
-			rr = rr[8:]
+		ee := ents[colptr[f]:colptr[f+1]]
+		for len(ee) >= 8 { // eight per step, as addColsScaledGeneric
+			e8 := (*[8]uint64)(ee)
+			out[uint32(e8[0])] += c
+			out[uint32(e8[1])] += c
+			out[uint32(e8[2])] += c
+			out[uint32(e8[3])] += c
+			out[uint32(e8[4])] += c
+			out[uint32(e8[5])] += c
+			out[uint32(e8[6])] += c
+			out[uint32(e8[7])] += c
+			ee = ee[8:]
 		}
-		for _, r := range rr {
-			out[r] += c
+		for _, e := range ee {
+			out[uint32(e)] += c
 		}
 	}
 }

@@ -1,6 +1,7 @@
 package simd
 
 import (
+	"math/bits"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -198,13 +199,12 @@ func TestAddCols(t *testing.T) {
 			for f := range dims {
 				colptr[f+1] += colptr[f]
 			}
-			rows := make([]uint32, len(idx))
-			vals := make([]int32, len(idx))
+			ents := make([]uint64, len(idx))
 			pos := slices.Clone(colptr[:dims])
 			for row := range n {
 				for i := ptr[row]; i < ptr[row+1]; i++ {
 					f := idx[i]
-					rows[pos[f]], vals[pos[f]] = uint32(row), val[i]
+					ents[pos[f]] = uint64(row) | uint64(uint32(val[i]))<<32
 					pos[f]++
 				}
 			}
@@ -214,10 +214,24 @@ func TestAddCols(t *testing.T) {
 			Densify(dense, qi, qv)
 			want := make([]int64, n)
 			GatherDotRows(dense, ptr, idx, val, want)
-			got := make([]int64, n)
-			AddColsScaled(colptr, rows, vals, qi, qv, got)
-			if !slices.Equal(got, want) {
+			// Into the next power of two at least n: rows below it are in place, the rest
+			// stay zero.
+			got := make([]int64, 1<<bits.Len(uint(max(n-1, 0))))
+			AddColsScaled(colptr, ents, qi, qv, got)
+			if !slices.Equal(got[:n], want) || slices.ContainsFunc(got[n:], func(v int64) bool { return v != 0 }) {
 				t.Fatalf("AddColsScaled = %v, want %v", got, want)
+			}
+			// Into a smaller power of two: row r lands in r mod len(out).
+			if n > 1 {
+				half := make([]int64, 1<<(bits.Len(uint(n-1))-1))
+				AddColsScaled(colptr, ents, qi, qv, half)
+				wantHalf := make([]int64, len(half))
+				for row, v := range want {
+					wantHalf[row%len(half)] += v
+				}
+				if !slices.Equal(half, wantHalf) {
+					t.Fatalf("AddColsScaled into %d = %v, want %v", len(half), half, wantHalf)
+				}
 			}
 			c := int64(r.IntN(5)) - 2
 			base := make([]int64, n)
@@ -225,7 +239,7 @@ func TestAddCols(t *testing.T) {
 				base[i] = int64(r.Uint64())
 			}
 			gotC := slices.Clone(base)
-			AddColsConst(colptr, rows, qi, c, gotC)
+			AddColsConst(colptr, ents, qi, c, gotC)
 			count := 0
 			for row := range n {
 				var k int64

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/bits"
 	"math/rand/v2"
 	"os"
 	"os/exec"
@@ -89,13 +90,13 @@ func exportedAt(l Level) kernelTable {
 			defer at()()
 			SqNormRows(ptr, val, out, sum)
 		},
-		addColsScaled: func(colptr []int, rows []uint32, vals []int32, idx []uint32, x []int32, out []int64) {
+		addColsScaled: func(colptr []int, ents []uint64, idx []uint32, x []int32, out []int64) {
 			defer at()()
-			AddColsScaled(colptr, rows, vals, idx, x, out)
+			AddColsScaled(colptr, ents, idx, x, out)
 		},
-		addColsConst: func(colptr []int, rows []uint32, idx []uint32, c int64, out []int64) {
+		addColsConst: func(colptr []int, ents []uint64, idx []uint32, c int64, out []int64) {
 			defer at()()
-			AddColsConst(colptr, rows, idx, c, out)
+			AddColsConst(colptr, ents, idx, c, out)
 		},
 		addMatchCounts: func(bits, q []uint64, c int64, out []int64) {
 			defer at()()
@@ -426,17 +427,22 @@ func TestLevelsGather(t *testing.T) {
 				colptr = append(colptr, len(rows))
 			}
 			vals := at(r, len(rows), r.IntN(8), r.IntN(3))
+			ents := make([]uint64, len(rows))
+			for i, row := range rows {
+				ents[i] = CSCEntry(row, vals[i])
+			}
 			idx := randIdxAny(r, r.IntN(2*ncols), ncols)
 			x := at(r, len(idx), r.IntN(8), r.IntN(3))
-			got, want := make([]int64, nrows), make([]int64, nrows)
-			k.addColsScaled(colptr, rows, vals, idx, x, got)
-			addColsScaledGeneric(colptr, rows, vals, idx, x, want)
+			nout := 1 << bits.Len(uint(nrows-1))
+			got, want := make([]int64, nout), make([]int64, nout)
+			k.addColsScaled(colptr, ents, idx, x, got)
+			addColsScaledGeneric(colptr, ents, idx, x, want)
 			if !slices.Equal(got, want) {
 				t.Fatalf("%v: AddColsScaled", l)
 			}
 			c := int64(r.Uint64())
-			k.addColsConst(colptr, rows, idx, c, got)
-			addColsConstGeneric(colptr, rows, idx, c, want)
+			k.addColsConst(colptr, ents, idx, c, got)
+			addColsConstGeneric(colptr, ents, idx, c, want)
 			if !slices.Equal(got, want) {
 				t.Fatalf("%v: AddColsConst", l)
 			}

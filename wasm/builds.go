@@ -7,12 +7,12 @@ const GoVersion = "go1.26.8"
 
 // Pure: merit-pure.wasm.
 const (
-	PureSHA256 = "f984ddc16976251bf778fbda62a2d9c19df063a791fe026adc91b1a4d136d459"
-	PureSize   = 4460092
+	PureSHA256 = "ae9f67d7a24ae22ae9952000c4c913b1a04aab64789293baa34147ab2383b2a8"
+	PureSize   = 4459343
 )
 
 // Host: merit-host.wasm.
 const (
-	HostSHA256 = "2843b84480f955296444ffb6013671e0b7b006ac9e0c4b24f4d3c1ffd76f7e30"
-	HostSize   = 4508922
+	HostSHA256 = "9b75294d8192bba7ca1b0ff9bd012d397f1967f0aa807e1a70bf69ca7d850055"
+	HostSize   = 4507940
 )

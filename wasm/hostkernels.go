@@ -153,14 +153,14 @@ var kernels = map[string]kernel{
 	"sq_norm_rows": {fn(cat(pl, pl, pl, pl)), func(m api.Memory, s []uint64) {
 		simd.SqNormRows(ints(m, s, 0), i32s(m, s, 2), i64s(m, s, 4), i64s(m, s, 6))
 	}},
-	"add_cols_scaled": {fn(cat(pl, pl, pl, pl, pl, pl)), func(m api.Memory, s []uint64) {
-		simd.AddColsScaled(ints(m, s, 0), u32s(m, s, 2), i32s(m, s, 4), u32s(m, s, 6), i32s(m, s, 8), i64s(m, s, 10))
+	"add_cols_scaled": {fn(cat(pl, pl, pl, pl, pl)), func(m api.Memory, s []uint64) {
+		simd.AddColsScaled(ints(m, s, 0), u64s(m, s, 2), u32s(m, s, 4), i32s(m, s, 6), i64s(m, s, 8))
 	}},
 	"add_match_counts": {fn(cat(pl, pl, p(i64), pl)), func(m api.Memory, s []uint64) {
 		simd.AddMatchCounts(u64s(m, s, 0), u64s(m, s, 2), i64v(s, 4), i64s(m, s, 5))
 	}},
 	"add_cols_const": {fn(cat(pl, pl, pl, p(i64), pl)), func(m api.Memory, s []uint64) {
-		simd.AddColsConst(ints(m, s, 0), u32s(m, s, 2), u32s(m, s, 4), i64v(s, 6), i64s(m, s, 7))
+		simd.AddColsConst(ints(m, s, 0), u64s(m, s, 2), u32s(m, s, 4), i64v(s, 6), i64s(m, s, 7))
 	}},
 	"repredict_max": {fn(cat(pl, p(i32, i32, i32), pl, pl), i64), func(m api.Memory, s []uint64) {
 		s[0] = uint64(int64(simd.RepredictMax(i64s(m, s, 0), u32v(s, 2), u32v(s, 3), u32v(s, 4), i32s(m, s, 5), i32s(m, s, 7))))
@@ -188,8 +188,8 @@ var kernels = map[string]kernel{
 	"dense_to_csr": {fn(cat(pl, p(i32), pl, pl, pl)), func(m api.Memory, s []uint64) {
 		simd.DenseToCSR(i32s(m, s, 0), u32v(s, 2), ints(m, s, 3), u32s(m, s, 5), i32s(m, s, 7))
 	}},
-	"csr_to_csc": {fn(cat(pl, pl, pl, pl, pl, pl)), func(m api.Memory, s []uint64) {
-		simd.CSRToCSC(ints(m, s, 0), u32s(m, s, 2), i32s(m, s, 4), ints(m, s, 6), u32s(m, s, 8), i32s(m, s, 10))
+	"csr_to_csc": {fn(cat(pl, pl, pl, pl, pl)), func(m api.Memory, s []uint64) {
+		simd.CSRToCSC(ints(m, s, 0), u32s(m, s, 2), i32s(m, s, 4), ints(m, s, 6), u64s(m, s, 8))
 	}},
 	"knn_shapley_rows": {fn(cat(pl, pl, pl, pl, pl, pl, pl, pl, pl), i64), knnShapleyRows},
 }

@@ -153,10 +153,10 @@ type testCSR struct {
 	src *dataset.Dataset
 
 	// The same rows by column (CSC), built by withColumns: column f lists the test rows
-	// having feature f, rows[colptr[f]:colptr[f+1]] (increasing), with their values.
+	// having feature f with their values, ents[colptr[f]:colptr[f+1]] (by increasing row,
+	// each simd.CSCEntry(row, value)).
 	colptr []int
-	rows   []uint32
-	cvals  []int32
+	ents   []uint64
 }
 
 // newTestCSR checks that ds fits the model (as Evaluate does) and returns its CSR form;
@@ -186,10 +186,9 @@ func (ts *testCSR) withColumns(dims int) *testCSR {
 		return ts
 	}
 	colptr := make([]int, dims+1)
-	rows := make([]uint32, len(ts.idx))
-	vals := make([]int32, len(ts.idx))
-	simd.CSRToCSC(ts.ptr, ts.idx, ts.val, colptr, rows, vals)
-	ts.colptr, ts.rows, ts.cvals = colptr, rows, vals
+	ents := make([]uint64, len(ts.idx))
+	simd.CSRToCSC(ts.ptr, ts.idx, ts.val, colptr, ents)
+	ts.colptr, ts.ents = colptr, ents
 	return ts
 }
 
@@ -203,11 +202,13 @@ func (ts *testCSR) useColumns(idx []uint32) bool {
 }
 
 // dots sets out[i] = Σ_f v_f·x_i,f for every test row i, for a vector v given both
-// dense and as its non-zeros (idx, val).
+// dense and as its non-zeros (idx, val). out is a trackBase's dots: its capacity is
+// scatterLen(len(out)), which the column form writes (simd.AddColsScaled).
 func (ts *testCSR) dots(dense []int32, idx []uint32, val []int32, out []int64) {
 	if ts.useColumns(idx) {
-		clear(out)
-		simd.AddColsScaled(ts.colptr, ts.rows, ts.cvals, idx, val, out)
+		full := out[:scatterLen(len(out))]
+		clear(full)
+		simd.AddColsScaled(ts.colptr, ts.ents, idx, val, full)
 		return
 	}
 	simd.GatherDotRows(dense, ts.ptr, ts.idx, ts.val, out)
@@ -236,11 +237,21 @@ type trackBase struct {
 	ts      *testCSR
 	pred    []int32 // the current model's prediction for each test row
 	correct int     // how many pred[i] == ts.y[i]
-	dots    []int64 // scratch: one value per test row
+	dots    []int64 // scratch: one value per test row, capacity scatterLen(n) (testCSR.dots)
 }
 
 func newTrackBase(ts *testCSR) trackBase {
-	return trackBase{ts: ts, pred: make([]int32, ts.n), dots: make([]int64, ts.n)}
+	return trackBase{ts: ts, pred: make([]int32, ts.n), dots: make([]int64, ts.n, scatterLen(ts.n))}
+}
+
+// scatterLen returns the smallest power of two ≥ max(n, 1): the length of the output
+// simd.AddColsScaled needs for n rows.
+func scatterLen(n int) int {
+	p := 1
+	for p < n {
+		p *= 2
+	}
+	return p
 }
 
 func (b *trackBase) Correct() int { return b.correct }

@@ -298,7 +298,7 @@ func (t *sparseCentroidTracker) changed(x dataset.Row, k int, by int64) int {
 		}
 		simd.AddMatchCounts(t.rowBits, t.qBits, by, gk)
 	case cols:
-		simd.AddColsConst(ts.colptr, ts.rows, idx, by, gk)
+		simd.AddColsConst(ts.colptr, ts.ents, idx, by, gk)
 	default:
 		t.refresh(k)
 	}
