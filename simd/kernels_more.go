@@ -13,13 +13,14 @@ func minMaxGeneric(x []int32) (lo, hi int32) {
 		return 0, 0
 	}
 	lo, hi = x[0], x[0]
-	for _, v := range x[1:] {
-		if v < lo {
-			lo = v
-		}
-		if v > hi {
-			hi = v
-		}
+	for len(x) >= 8 { // eight per step, without a branch per element
+		x8 := (*[8]int32)(x)
+		lo = min(lo, x8[0], x8[1], x8[2], x8[3], x8[4], x8[5], x8[6], x8[7])
+		hi = max(hi, x8[0], x8[1], x8[2], x8[3], x8[4], x8[5], x8[6], x8[7])
+		x = x[8:]
+	}
+	for _, v := range x {
+		lo, hi = min(lo, v), max(hi, v)
 	}
 	return lo, hi
 }

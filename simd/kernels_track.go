@@ -143,6 +143,10 @@ func RepredictSparse(g, cnt, q []int64, ptr []int, k int, pred, y []int32) int {
 	return repredictSparseArch(g, cnt, q, ptr, k, pred, y)
 }
 
+// short64 reports whether a class with n samples, E = e and n² = n2 takes sparseNearer's
+// 64-bit shortcut (with the other class's): it has samples, and e and n2 are below 2^32.
+func short64(n int64, e, n2 uint64) bool { return n != 0 && e|n2 < 1<<32 }
+
 // sparseNearer reports whether class a is nearer to the row with m features than class b
 // (RepredictSparse's rule); ga and gb are the row's G_a and G_b.
 func sparseNearer(a, b int32, cnt, q []int64, m, ga, gb int64) bool {
@@ -175,29 +179,59 @@ func sparseNearer(a, b int32, cnt, q []int64, m, ga, gb int64) bool {
 	return a < b
 }
 
+// repredictSparseGeneric inlines sparseNearer's usual case, where both classes have
+// samples and both products fit in 64 bits (short64), and calls it for the rest: Go
+// compiled to WebAssembly pays dearly for a call per row and class.
 func repredictSparseGeneric(g, cnt, q []int64, ptr []int, k int, pred, y []int32) int {
 	n := len(pred)
 	y = y[:n]
+	ptr = ptr[:n+1]
 	c := len(cnt)
+	q = q[:c]
 	k32 := int32(k)
 	gk := g[k*n : k*n+n]
+	nk, qk := cnt[k], q[k]
+	nknk := nk * nk
 	delta := 0
 	for i, p0 := range pred {
 		m := int64(ptr[i+1] - ptr[i])
 		var p int32
 		if p0 == k32 {
+			// Rescan every class, carrying the best one's E and n².
 			best := int32(0)
-			gb := g[i]
+			nb := cnt[0]
+			eb, nb2 := uint64(m*nb*nb+q[0]-2*nb*g[i]), uint64(nb*nb)
+			okb := short64(nb, eb, nb2)
 			for a := 1; a < c; a++ {
-				if ga := g[a*n+i]; sparseNearer(int32(a), best, cnt, q, m, ga, gb) {
-					best, gb = int32(a), ga
+				na, ga := cnt[a], g[a*n+i]
+				ea, na2 := uint64(m*na*na+q[a]-2*na*ga), uint64(na*na)
+				oka := short64(na, ea, na2)
+				var nearer bool
+				if oka && okb {
+					nearer = ea*nb2 < eb*na2 // a tie keeps best, the lower class
+				} else {
+					nearer = sparseNearer(int32(a), best, cnt, q, m, ga, g[int(best)*n+i])
+				}
+				if nearer {
+					best, eb, nb2, okb = int32(a), ea, na2, oka
 				}
 			}
 			p = best
-		} else if sparseNearer(k32, p0, cnt, q, m, gk[i], g[int(p0)*n+i]) {
-			p = k32
 		} else {
-			continue
+			nb, gb := cnt[p0], g[int(p0)*n+i]
+			ea, nk2 := uint64(m*nknk+qk-2*nk*gk[i]), uint64(nknk)
+			eb, nb2 := uint64(m*nb*nb+q[p0]-2*nb*gb), uint64(nb*nb)
+			var nearer bool
+			if short64(nk, ea, nk2) && short64(nb, eb, nb2) {
+				p1, p2 := ea*nb2, eb*nk2
+				nearer = p1 < p2 || p1 == p2 && k32 < p0
+			} else {
+				nearer = sparseNearer(k32, p0, cnt, q, m, gk[i], gb)
+			}
+			if !nearer {
+				continue
+			}
+			p = k32
 		}
 		if p != p0 {
 			delta += changed(p0, p, y[i])

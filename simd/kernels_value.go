@@ -281,11 +281,28 @@ func addMatchCountsGeneric(bits, q []uint64, c int64, out []int64) {
 	if w == 0 {
 		return
 	}
+	// Only the words from q's first non-zero one to its last can match.
+	lo, hi := 0, w
+	for lo < hi && q[lo] == 0 {
+		lo++
+	}
+	for hi > lo && q[hi-1] == 0 {
+		hi--
+	}
+	qq := q[lo:hi]
 	for r := range out {
-		row := bits[r*w:][:w]
-		n := 0
+		row := bits[r*w+lo : r*w+hi]
+		row = row[:len(qq)]
+		n, qr := 0, qq
+		for len(row) >= 4 && len(qr) >= 4 { // four words per step, as addColsScaledGeneric
+			r4, q4 := (*[4]uint64)(row), (*[4]uint64)(qr)
+			n += mbits.OnesCount64(r4[0]&q4[0]) + mbits.OnesCount64(r4[1]&q4[1]) +
+				mbits.OnesCount64(r4[2]&q4[2]) + mbits.OnesCount64(r4[3]&q4[3])
+			row, qr = row[4:], qr[4:]
+		}
+		qr = qr[:len(row)]
 		for i, x := range row {
-			n += mbits.OnesCount64(x & q[i])
+			n += mbits.OnesCount64(x & qr[i])
 		}
 		out[r] += c * int64(n)
 	}

@@ -7,12 +7,12 @@ const GoVersion = "go1.26.8"
 
 // Pure: merit-pure.wasm.
 const (
-	PureSHA256 = "ae9f67d7a24ae22ae9952000c4c913b1a04aab64789293baa34147ab2383b2a8"
-	PureSize   = 4459343
+	PureSHA256 = "aa4e0e60eb77cdd8922f61c8437cffe646897759482a01a3dfdee97dadf0e973"
+	PureSize   = 4462113
 )
 
 // Host: merit-host.wasm.
 const (
-	HostSHA256 = "9b75294d8192bba7ca1b0ff9bd012d397f1967f0aa807e1a70bf69ca7d850055"
-	HostSize   = 4507940
+	HostSHA256 = "c0b50e803497cd9196a3539ab86e761d817b4a0b7a370fbe49933de438a09981"
+	HostSize   = 4510284
 )
