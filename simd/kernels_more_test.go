@@ -1,6 +1,7 @@
 package simd
 
 import (
+	"math"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -139,14 +140,30 @@ func TestScatterGather(t *testing.T) {
 			t.Fatalf("Densify = %v, want %v", dense, refDense)
 		}
 
-		var nz []uint32
-		for i, v := range w {
-			if v != 0 {
-				nz = append(nz, uint32(i))
+		// NonZeroIdx on w and on a copy with about half its elements zero (and some
+		// −2^31, whose negation is itself), after a prefix, with and without spare
+		// capacity.
+		sp := slices.Clone(w)
+		for i := range sp {
+			switch r.IntN(8) {
+			case 0, 1, 2, 3:
+				sp[i] = 0
+			case 4:
+				sp[i] = math.MinInt32
 			}
 		}
-		if got := NonZeroIdx([]uint32{99}, w); !slices.Equal(got[1:], nz) || got[0] != 99 {
-			t.Fatalf("NonZeroIdx = %v, want [99] + %v", got, nz)
+		for _, x := range [][]int32{w, sp} {
+			var nz []uint32
+			for i, v := range x {
+				if v != 0 {
+					nz = append(nz, uint32(i))
+				}
+			}
+			for _, dst := range [][]uint32{{99}, append(make([]uint32, 0, len(x)+5), 99)} {
+				if got := NonZeroIdx(dst, x); !slices.Equal(got[1:], nz) || got[0] != 99 {
+					t.Fatalf("NonZeroIdx(%v) = %v, want [99] + %v", x, got, nz)
+				}
+			}
 		}
 	}
 }

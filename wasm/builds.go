@@ -7,12 +7,12 @@ const GoVersion = "go1.26.8"
 
 // Pure: merit-pure.wasm.
 const (
-	PureSHA256 = "aa4e0e60eb77cdd8922f61c8437cffe646897759482a01a3dfdee97dadf0e973"
-	PureSize   = 4462113
+	PureSHA256 = "0b8a7c2e78af61c084d44c59c56714b8e7f22bd344533927684833ab584f1738"
+	PureSize   = 4462293
 )
 
 // Host: merit-host.wasm.
 const (
-	HostSHA256 = "c0b50e803497cd9196a3539ab86e761d817b4a0b7a370fbe49933de438a09981"
-	HostSize   = 4510284
+	HostSHA256 = "cb9bd998907273e1ca911a3fe7fcc5c1b8d8f1d89e1ae51da497a56df5d91ab2"
+	HostSize   = 4510466
 )

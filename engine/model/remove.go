@@ -173,37 +173,40 @@ func (m *centroid) Remove(x dataset.Row, label int) error {
 }
 
 func (m *sparseCentroid) Remove(x dataset.Row, label int) error {
+	_, err := m.remove(x, label, nil)
+	return err
+}
+
+// remove is Remove, with buf's storage for a dense row's features; it returns the
+// features present in x (nonZero).
+func (m *sparseCentroid) remove(x dataset.Row, label int, buf []uint32) ([]uint32, error) {
 	c := &m.cfg
 	if err := checkLabel(c, label); err != nil {
-		return err
+		return nil, err
 	}
 	if err := checkRow(c, x, false); err != nil {
-		return err
+		return nil, err
 	}
 	n := m.n[label]
 	if n < 1 {
-		return fmt.Errorf("%w: sparse-centroid: remove: class %d holds no sample", ErrInput, label)
+		return nil, fmt.Errorf("%w: sparse-centroid: remove: class %d holds no sample", ErrInput, label)
 	}
-	var buf []uint32
-	if !x.IsSparse() {
-		buf = make([]uint32, 0, len(x.Dense))
-	}
-	idx := present(x, buf)
+	idx := nonZero(x, buf)
 	d := c.Dims
 	cnt := m.cnt[label*d : (label+1)*d]
 	// Every present feature must have s ≥ 1, and every feature that all n[c] samples
 	// contain (s = n[c]) must be present, so that 0 ≤ s ≤ n[c] − 1 after removal.
 	if simd.CountEqAt(cnt, idx, 0) != 0 {
-		return fmt.Errorf("%w: sparse-centroid: remove: the sample has a feature that no sample of class %d has", ErrInput, label)
+		return nil, fmt.Errorf("%w: sparse-centroid: remove: the sample has a feature that no sample of class %d has", ErrInput, label)
 	}
 	if simd.CountEqAt(cnt, idx, int32(n)) != simd.CountEq(cnt, int32(n)) {
-		return fmt.Errorf("%w: sparse-centroid: remove: the sample lacks a feature that every sample of class %d has", ErrInput, label)
+		return nil, fmt.Errorf("%w: sparse-centroid: remove: the sample lacks a feature that every sample of class %d has", ErrInput, label)
 	}
 	// Q += Σ_{f∈x} ((s−1)² − s²) = m − 2·G, with G = Σ_{f∈x} s before the decrement.
 	m.q[label] += int64(len(idx)) - 2*simd.GatherSum(cnt, idx)
 	simd.ScatterDec(cnt, idx)
 	m.n[label]--
-	return nil
+	return idx, nil
 }
 
 // Len returns the number of stored rows.

@@ -38,15 +38,6 @@ func sparseCentroidMaxN(d int) int64 {
 
 func (m *sparseCentroid) Config() Config { return m.cfg }
 
-// present returns the features present in a validated row: the sparse row's indices, or
-// the dense row's non-zero positions appended to buf.
-func present(x dataset.Row, buf []uint32) []uint32 {
-	if x.IsSparse() {
-		return x.Idx
-	}
-	return simd.NonZeroIdx(buf[:0], x.Dense)
-}
-
 // predict returns the class whose centroid s[c]/n[c] is nearest to the binary row with
 // features idx, among classes with data (lowest class on ties; 0 if none has data).
 // The squared distance is E_c/n[c]² with E_c = m·n² − 2·n·G_c + Q[c] ≥ 0, and classes
@@ -73,36 +64,35 @@ func (m *sparseCentroid) Predict(x dataset.Row) (int, error) {
 	if err := checkRow(&m.cfg, x, false); err != nil {
 		return 0, err
 	}
-	var buf []uint32
-	if !x.IsSparse() {
-		buf = make([]uint32, 0, len(x.Dense))
-	}
-	return m.predict(present(x, buf)), nil
+	return m.predict(nonZero(x, nil)), nil
 }
 
 func (m *sparseCentroid) Update(x dataset.Row, label int) error {
+	_, err := m.update(x, label, nil)
+	return err
+}
+
+// update is Update, with buf's storage for a dense row's features; it returns the
+// features present in x (nonZero).
+func (m *sparseCentroid) update(x dataset.Row, label int, buf []uint32) ([]uint32, error) {
 	c := &m.cfg
 	if err := checkLabel(c, label); err != nil {
-		return err
+		return nil, err
 	}
 	if err := checkRow(c, x, false); err != nil {
-		return err
+		return nil, err
 	}
 	if m.n[label] >= m.nmax {
-		return fmt.Errorf("%w: sparse-centroid: class %d already holds %d samples, the most with Dims·n[c]² < 2^62", ErrCapacity, label, m.n[label])
+		return nil, fmt.Errorf("%w: sparse-centroid: class %d already holds %d samples, the most with Dims·n[c]² < 2^62", ErrCapacity, label, m.n[label])
 	}
-	var buf []uint32
-	if !x.IsSparse() {
-		buf = make([]uint32, 0, len(x.Dense))
-	}
-	idx := present(x, buf)
+	idx := nonZero(x, buf)
 	d := c.Dims
 	cnt := m.cnt[label*d : (label+1)*d]
 	// Q += Σ_{f∈x} ((s+1)² − s²) = 2·G + m, with G = Σ_{f∈x} s before the increment.
 	m.q[label] += 2*simd.GatherSum(cnt, idx) + int64(len(idx))
 	simd.ScatterInc(cnt, idx)
 	m.n[label]++
-	return nil
+	return idx, nil
 }
 
 func (m *sparseCentroid) Evaluate(ds *dataset.Dataset) (int, error) {
@@ -115,7 +105,7 @@ func (m *sparseCentroid) Evaluate(ds *dataset.Dataset) (int, error) {
 	}
 	correct := 0
 	for i, y := range ds.Y {
-		if m.predict(present(ds.Row(i), buf)) == int(y) {
+		if m.predict(nonZero(ds.Row(i), buf)) == int(y) {
 			correct++
 		}
 	}

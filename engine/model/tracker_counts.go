@@ -196,7 +196,7 @@ type sparseCentroidTracker struct {
 	trackBase
 	m   *sparseCentroid
 	g   []int64
-	buf []uint32 // scratch: a dense sample's present features
+	buf []uint32 // scratch: a dense sample's present features (never a sparse row's Idx)
 
 	// Each test row's features as a bitset of words words (feature f is bit f mod 64 of
 	// word f/64), kept when it is no larger than the test set's CSR indices, and the
@@ -265,29 +265,29 @@ func (t *sparseCentroidTracker) best(i int) int32 {
 }
 
 func (t *sparseCentroidTracker) Add(x dataset.Row, label int) (int, error) {
-	if err := t.m.Update(x, label); err != nil {
+	idx, err := t.m.update(x, label, t.buf)
+	if err != nil {
 		return t.correct, err
 	}
-	return t.changed(x, label, 1), nil
+	return t.changed(x, idx, label, 1), nil
 }
 
 func (t *sparseCentroidTracker) Remove(x dataset.Row, label int) (int, error) {
-	if err := t.m.Remove(x, label); err != nil {
+	idx, err := t.m.remove(x, label, t.buf)
+	if err != nil {
 		return t.correct, err
 	}
-	return t.changed(x, label, -1), nil
+	return t.changed(x, idx, label, -1), nil
 }
 
-// changed updates class k's G after the (validated) sample x was added (by = 1) or
-// removed (by = −1): G grows by by·|x ∩ x_i|, applied by the rows' bitsets or by columns,
-// whichever reads fewer words, else G is recomputed from the counts. All three give the
-// same values.
-func (t *sparseCentroidTracker) changed(x dataset.Row, k int, by int64) int {
+// changed updates class k's G after the (validated) sample x, whose features are idx,
+// was added (by = 1) or removed (by = −1): G grows by by·|x ∩ x_i|, applied by the rows'
+// bitsets or by columns, whichever reads fewer words, else G is recomputed from the
+// counts. All three give the same values.
+func (t *sparseCentroidTracker) changed(x dataset.Row, idx []uint32, k int, by int64) int {
 	ts := t.ts
-	idx := x.Idx
 	if !x.IsSparse() {
-		t.buf = simd.NonZeroIdx(t.buf[:0], x.Dense)
-		idx = t.buf
+		t.buf = idx // keep the storage for the next dense sample
 	}
 	gk := t.g[k*ts.n : (k+1)*ts.n]
 	switch cols := ts.useColumns(idx); {
