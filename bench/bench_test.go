@@ -52,10 +52,10 @@ func TestWasmTableRatios(t *testing.T) {
 		{name: "CallOverhead/host/compiler", metrics: map[string]float64{"ns/op": 100}},
 	}}
 	tb := w.table()
-	if x, work, ok := tb.worstRatio("host/compiler", "native"); !ok || x != 2 || work != "Marginal" {
+	if x, work, ok := tb.worstRatio("host/compiler", "native", midWorks); !ok || x != 2 || work != "Marginal" {
 		t.Errorf("host/native: %v %q %v, want 2 Marginal", x, work, ok)
 	}
-	if x, _, ok := tb.worstRatio("pure/compiler", "native-portable"); !ok || x != 5 {
+	if x, _, ok := tb.worstRatio("pure/compiler", "native-portable", midWorks); !ok || x != 5 {
 		t.Errorf("pure/portable: %v %v, want 5", x, ok)
 	}
 	if len(tb.other) != 2 || len(tb.gas) != 1 {
@@ -144,15 +144,17 @@ func TestThousands(t *testing.T) {
 	}
 }
 
-// The MNIST-sized works (BenchmarkMarginalMNIST, BenchmarkKNNShapleyMNIST) count towards
-// the goals, and the rest of the benchmarks still do not.
+// The MNIST-sized works (BenchmarkMarginalMNIST, BenchmarkKNNShapleyMNIST) are issue 5's
+// goal works, the mid-size ones (BenchmarkMarginal, BenchmarkKNNShapley) are the other
+// group, and the rest of the benchmarks are in neither.
 func TestWasmGoalWorks(t *testing.T) {
-	for w, want := range map[string]bool{
-		"Marginal/knn": true, "KNNShapley": true, "MarginalMNIST/perceptron": true, "KNNShapleyMNIST": true,
-		"CallOverhead": false, "Compile/pure/cold": false, "MarginalX": false,
+	for w, want := range map[string][2]bool{
+		"Marginal/knn": {false, true}, "KNNShapley": {false, true},
+		"MarginalMNIST/perceptron": {true, false}, "KNNShapleyMNIST": {true, false},
+		"CallOverhead": {}, "Compile/pure/cold": {}, "MarginalX": {},
 	} {
-		if got := isGoalWork(w); got != want {
-			t.Errorf("isGoalWork(%q) = %v, want %v", w, got, want)
+		if got := [2]bool{isWork(w, goalWorks), isWork(w, midWorks)}; got != want {
+			t.Errorf("%q in goalWorks, midWorks: %v, want %v", w, got, want)
 		}
 	}
 	tb := wasmRun{rs: []result{
@@ -161,8 +163,11 @@ func TestWasmGoalWorks(t *testing.T) {
 		{name: "Marginal/native", metrics: map[string]float64{"ns/op": 10}},
 		{name: "Marginal/host/compiler", metrics: map[string]float64{"ns/op": 20}},
 	}}.table()
-	if x, work, ok := tb.worstRatio("host/compiler", "native"); !ok || x != 3 || work != "KNNShapleyMNIST" {
+	if x, work, ok := tb.worstRatio("host/compiler", "native", goalWorks); !ok || x != 3 || work != "KNNShapleyMNIST" {
 		t.Errorf("host/native: %v %q %v, want 3 KNNShapleyMNIST", x, work, ok)
+	}
+	if x, work, ok := tb.worstRatio("host/compiler", "native", midWorks); !ok || x != 2 || work != "Marginal" {
+		t.Errorf("host/native at the mid size: %v %q %v, want 2 Marginal", x, work, ok)
 	}
 }
 

@@ -168,18 +168,21 @@ func (r *report) goals() []goal {
 		gs = append(gs, g)
 	}
 
-	// WebAssembly.
+	// WebAssembly: issue 5's goals at MNIST size, then the same bounds at the mid size.
 	tb := r.wasm.table()
 	for _, w := range []struct {
 		goal, a, b, what string
 		want             float64
+		group            []string
 	}{
-		{"Host-kernel WebAssembly within 1.5× of native", "host/compiler", "native", "host (compiler) / native", 1.5},
-		{"Self-contained WebAssembly within 6× of native portable Go", "pure/compiler", "native-portable", "pure (compiler) / native portable", 6},
+		{"Host-kernel WebAssembly within 1.5× of native, at MNIST size (issue 5)", "host/compiler", "native", "host (compiler) / native", 1.5, goalWorks},
+		{"Self-contained WebAssembly within 6× of native portable Go, at MNIST size (issue 5)", "pure/compiler", "native-portable", "pure (compiler) / native portable", 6, goalWorks},
+		{"The same bound for the host-kernel build at the mid size (beyond issue 5: a call's fixed costs weigh more)", "host/compiler", "native", "host (compiler) / native", 1.5, midWorks},
+		{"The same bound for the self-contained build at the mid size (beyond issue 5)", "pure/compiler", "native-portable", "pure (compiler) / native portable", 6, midWorks},
 	} {
 		g := goal{goal: w.goal}
-		if x, work, ok := tb.worstRatio(w.a, w.b); ok {
-			g.measured = fmt.Sprintf("worst %s: %.2f× (%s); all: %s", w.what, x, work, strings.Join(tb.ratios(w.a, w.b), ", "))
+		if x, work, ok := tb.worstRatio(w.a, w.b, w.group); ok {
+			g.measured = fmt.Sprintf("worst %s: %.2f× (%s); all: %s", w.what, x, work, strings.Join(tb.ratios(w.a, w.b, w.group), ", "))
 			g.verdict = verdict(x <= w.want)
 		} else if r.wasm.note != "" {
 			g.measured, g.verdict = "the WebAssembly benchmarks are not there yet ("+r.wasm.note+")", "not measured"
