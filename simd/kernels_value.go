@@ -290,6 +290,13 @@ func addMatchCountsGeneric(bits, q []uint64, c int64, out []int64) {
 		hi--
 	}
 	qq := q[lo:hi]
+	if len(qq) == 1 { // one word to match: no inner loop
+		q0 := qq[0]
+		for r := range out {
+			out[r] += c * int64(mbits.OnesCount64(bits[r*w+lo]&q0))
+		}
+		return
+	}
 	for r := range out {
 		row := bits[r*w+lo : r*w+hi]
 		row = row[:len(qq)]

@@ -7,12 +7,12 @@ const GoVersion = "go1.26.8"
 
 // Pure: merit-pure.wasm.
 const (
-	PureSHA256 = "0b8a7c2e78af61c084d44c59c56714b8e7f22bd344533927684833ab584f1738"
-	PureSize   = 4462293
+	PureSHA256 = "70577f2daf78da2d4f13f54f2efb268f0a70793c4ac86b30f1ad0ca894220baa"
+	PureSize   = 4462569
 )
 
 // Host: merit-host.wasm.
 const (
-	HostSHA256 = "cb9bd998907273e1ca911a3fe7fcc5c1b8d8f1d89e1ae51da497a56df5d91ab2"
-	HostSize   = 4510466
+	HostSHA256 = "2b16d7d6fe16143931bb5016901efb8b697e71ee103f46580ee31018f863d5c1"
+	HostSize   = 4510741
 )
