@@ -160,8 +160,18 @@ func TestScatterGather(t *testing.T) {
 				}
 			}
 			for _, dst := range [][]uint32{{99}, append(make([]uint32, 0, len(x)+5), 99)} {
+				// Sentinels past len(dst)+len(x), which NonZeroIdx must not write.
+				full := dst[:cap(dst)]
+				for i := 1 + len(x); i < len(full); i++ {
+					full[i] = 7
+				}
 				if got := NonZeroIdx(dst, x); !slices.Equal(got[1:], nz) || got[0] != 99 {
 					t.Fatalf("NonZeroIdx(%v) = %v, want [99] + %v", x, got, nz)
+				}
+				for i := 1 + len(x); i < len(full); i++ {
+					if full[i] != 7 {
+						t.Fatalf("NonZeroIdx wrote past len(dst)+len(x), at %d", i)
+					}
 				}
 			}
 		}

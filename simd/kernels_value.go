@@ -290,6 +290,9 @@ func addMatchCountsGeneric(bits, q []uint64, c int64, out []int64) {
 		hi--
 	}
 	qq := q[lo:hi]
+	if len(qq) == 0 { // nothing can match
+		return
+	}
 	if len(qq) == 1 { // one word to match: no inner loop
 		q0 := qq[0]
 		for r := range out {

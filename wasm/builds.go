@@ -7,12 +7,12 @@ const GoVersion = "go1.26.8"
 
 // Pure: merit-pure.wasm.
 const (
-	PureSHA256 = "70577f2daf78da2d4f13f54f2efb268f0a70793c4ac86b30f1ad0ca894220baa"
-	PureSize   = 4462569
+	PureSHA256 = "11db186609769707d1a94ec85584eaebb36963a37c92222ec76174404f9cb3d5"
+	PureSize   = 4462608
 )
 
 // Host: merit-host.wasm.
 const (
-	HostSHA256 = "2b16d7d6fe16143931bb5016901efb8b697e71ee103f46580ee31018f863d5c1"
-	HostSize   = 4510741
+	HostSHA256 = "3ce2d768e53e5b11b6d65a98366f923a16ebcc284b3d70d62299d3bc81589852"
+	HostSize   = 4510780
 )

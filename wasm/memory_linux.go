@@ -20,8 +20,8 @@ import (
 // instance could have written (its memory never shrinks, so that is its final length) is
 // cleared. The first clearMax bytes (the Go runtime's data and the start of its heap,
 // which every call touches) are cleared with memclr and stay resident. Beyond them,
-// mincore tells which pages are resident: those are cleared with memclr too while the
-// mapping keeps at most keepMax bytes resident, and every other page, resident beyond
+// mincore tells which pages are resident: those are cleared with memclr too while at most
+// keepMax bytes of the call's length stay resident, and every other page, resident beyond
 // that budget or not resident (never touched, or swapped out), is returned to the kernel
 // (MADV_DONTNEED: it reads as zeros again). A reused memory is therefore as zero as a
 // fresh one, which WebAssembly requires and TestAllocatorZeroes checks. (Faulting a page
@@ -30,8 +30,9 @@ import (
 type mmapAllocator struct{}
 
 // poolMax bounds the mappings kept; clearMax is the length always cleared with memclr,
-// keepMax the most resident bytes a kept mapping holds (so the pool holds at most
-// poolMax·keepMax bytes of resident zeros).
+// keepMax the most bytes of a call's length left resident (so the pool holds about
+// poolMax·keepMax bytes of resident zeros at most: pages above a later, smaller call's
+// length stay as they were, zero and perhaps resident).
 const (
 	poolMax  = 8
 	clearMax = 8 << 20

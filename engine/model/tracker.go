@@ -193,8 +193,8 @@ func (ts *testCSR) withColumns(dims int) *testCSR {
 }
 
 // useColumns reports whether a per-test-row update that involves only the features idx
-// is cheaper by columns (Σ_{f∈idx} |column f| scattered entries, plus clearing n
-// values) than by a pass over every test row's non-zeros (gathered); on MNIST a
+// is cheaper by columns (Σ_{f∈idx} |column f| scattered entries, plus clearing about n
+// values: scatterLen(n) < 2n) than by a pass over every test row's non-zeros (gathered); on MNIST a
 // scattered entry costs about as much as a gathered one. Both give the same exact
 // values: this only chooses the faster.
 func (ts *testCSR) useColumns(idx []uint32) bool {
