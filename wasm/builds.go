@@ -7,12 +7,12 @@ const GoVersion = "go1.26.8"
 
 // Pure: merit-pure.wasm.
 const (
-	PureSHA256 = "11db186609769707d1a94ec85584eaebb36963a37c92222ec76174404f9cb3d5"
-	PureSize   = 4462608
+	PureSHA256 = "6042aa497b8dac6529ef2b4434dd511b35e25b424df515704bf02ede402ad7c0"
+	PureSize   = 4462205
 )
 
 // Host: merit-host.wasm.
 const (
-	HostSHA256 = "3ce2d768e53e5b11b6d65a98366f923a16ebcc284b3d70d62299d3bc81589852"
-	HostSize   = 4510780
+	HostSHA256 = "c982cba71558780893b1ecec372c0456aac0530e0c7eea00afa2699868d4cc0d"
+	HostSize   = 4510381
 )

@@ -292,10 +292,11 @@ func DecodeResponse(b []byte) (Response, error) {
 // *Error and no response. Execute never panics on any input.
 func Execute(req []byte, m gas.Meter) ([]byte, error) { return execute(req, m, false) }
 
-// ExecuteInPlace is Execute for a caller that leaves req unchanged until it returns: the
-// request's datasets are decoded without copies where the machine allows it
-// (dataset.DecodeShared). The response and the gas charged are Execute's. The
-// WebAssembly guest runs every call this way, on the buffer it owns.
+// ExecuteInPlace is Execute for a caller that gives req up to the call: the request's
+// datasets are decoded without copies where the machine allows it (dataset.DecodeShared,
+// which may move bytes within req), so req must not be read or changed by anyone else
+// until the call returns, nor relied on after. The response and the gas charged are
+// Execute's. The WebAssembly guest runs every call this way, on the buffer it owns.
 func ExecuteInPlace(req []byte, m gas.Meter) ([]byte, error) { return execute(req, m, true) }
 
 func execute(req []byte, m gas.Meter, inPlace bool) ([]byte, error) {

@@ -194,18 +194,23 @@ func (ts *testCSR) withColumns(dims int) *testCSR {
 
 // useColumns reports whether a per-test-row update that involves only the features idx
 // is cheaper by columns (Σ_{f∈idx} |column f| scattered entries, plus clearing about n
-// values: scatterLen(n) < 2n) than by a pass over every test row's non-zeros (gathered); on MNIST a
-// scattered entry costs about as much as a gathered one. Both give the same exact
-// values: this only chooses the faster.
-func (ts *testCSR) useColumns(idx []uint32) bool {
-	return ts.colptr != nil && simd.ColsLen(ts.colptr, idx)+ts.n < len(ts.idx)
+// values: scatterLen(n) < 2n) than by a pass over every test row's non-zeros
+// (gathered); on MNIST a scattered entry costs about as much as a gathered one. Both
+// give the same exact values: this only chooses the faster. It also returns that cost by
+// columns (0 without the CSC form), which other updates weigh against their own.
+func (ts *testCSR) useColumns(idx []uint32) (use bool, cost int) {
+	if ts.colptr == nil {
+		return false, 0
+	}
+	cost = simd.ColsLen(ts.colptr, idx) + ts.n
+	return cost < len(ts.idx), cost
 }
 
 // dots sets out[i] = Σ_f v_f·x_i,f for every test row i, for a vector v given both
 // dense and as its non-zeros (idx, val). out is a trackBase's dots: its capacity is
 // scatterLen(len(out)), which the column form writes (simd.AddColsScaled).
 func (ts *testCSR) dots(dense []int32, idx []uint32, val []int32, out []int64) {
-	if ts.useColumns(idx) {
+	if use, _ := ts.useColumns(idx); use {
 		full := out[:scatterLen(len(out))]
 		clear(full)
 		simd.AddColsScaled(ts.colptr, ts.ents, idx, val, full)

@@ -198,11 +198,10 @@ type sparseCentroidTracker struct {
 	g   []int64
 	buf []uint32 // scratch: a dense sample's present features (never a sparse row's Idx)
 
-	// Each test row's features as a bitset of words words (feature f is bit f mod 64 of
+	// Each test row's features as a bitset of w words (feature f is bit f mod 64 of
 	// word f/64), kept when it is no larger than the test set's CSR indices, and the
 	// sample's features in the same form (scratch).
 	rowBits []uint64
-	words   int
 	qBits   []uint64
 }
 
@@ -210,7 +209,7 @@ func newSparseCentroidTracker(m *sparseCentroid, ts *testCSR) *sparseCentroidTra
 	c := &m.cfg
 	t := &sparseCentroidTracker{trackBase: newTrackBase(ts), m: m, g: make([]int64, c.Classes*ts.n)}
 	if w := (c.Dims + 63) / 64; uint64(w)*uint64(ts.n) <= uint64(len(ts.idx)) {
-		t.words, t.rowBits, t.qBits = w, make([]uint64, w*ts.n), make([]uint64, w)
+		t.rowBits, t.qBits = make([]uint64, w*ts.n), make([]uint64, w)
 		for i := range ts.n {
 			row := t.rowBits[i*w : (i+1)*w]
 			for _, f := range ts.idx[ts.ptr[i]:ts.ptr[i+1]] {
@@ -290,8 +289,9 @@ func (t *sparseCentroidTracker) changed(x dataset.Row, idx []uint32, k int, by i
 		t.buf = idx // keep the storage for the next dense sample
 	}
 	gk := t.g[k*ts.n : (k+1)*ts.n]
-	switch cols := ts.useColumns(idx); {
-	case t.rowBits != nil && (!cols || len(t.rowBits) < simd.ColsLen(ts.colptr, idx)+ts.n):
+	cols, cost := ts.useColumns(idx)
+	switch {
+	case t.rowBits != nil && (!cols || len(t.rowBits) < cost):
 		clear(t.qBits)
 		for _, f := range idx {
 			t.qBits[f/64] |= 1 << (f % 64)

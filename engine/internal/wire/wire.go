@@ -70,8 +70,9 @@ type Reader struct {
 	b   []byte
 	off int
 	err error
-	// Shared is set by a caller that keeps b unchanged while every value decoded from
-	// it is in use, so decoders may share b's memory instead of copying it.
+	// Shared is set by a caller that gives b up to the values decoded from it: decoders
+	// may share b's memory instead of copying it, and rearrange b's bytes to do so
+	// (dataset.DecodeShared); nothing else may read or change b while they are in use.
 	Shared bool
 }
 
